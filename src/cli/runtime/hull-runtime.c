@@ -1,0 +1,6 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "cli.h"
+
+int main(int argc, char **argv) {
+        return hull_runtime_main(argc, argv);
+}

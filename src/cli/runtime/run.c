@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "cli.h"
+
+const cli_verb cli_verb_run = { "run", "[options] <container-id>",
+                                "Create and start a container; unless --detach, wait for it, then delete it.\n"
+                                "The exit status is the container's.",
+                                cli_run };
+
+int cli_run(hull_context *ctx, int argc, char **argv) {
+        hull_create_opts o = { 0 };
+        const cli_opt opts[] = {
+                { "bundle", 'b', CLI_STRING, &o.bundle, "bundle directory (default: the current directory)", "DIR" },
+                { "detach", 'd', CLI_BOOL, &o.detach, "do not wait for the container", NULL },
+                { "pid-file", 0, CLI_STRING, &o.pid_file, "write the container process's pid to FILE", "FILE" },
+                { "console-socket", 0, CLI_STRING, &o.console_socket, "AF_UNIX socket to receive the terminal's master fd", "PATH" },
+                { "preserve-fds", 0, CLI_UINT, &o.preserve_fds, "pass N more fds (3..3+N-1) into the container", "N" },
+                { "no-pivot", 0, CLI_BOOL, &o.no_pivot, "use MS_MOVE and chroot instead of pivot_root", NULL },
+                { "no-new-keyring", 0, CLI_BOOL, &o.no_new_keyring, "keep the caller's session keyring", NULL },
+        };
+        int idx = cli_parse(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), &cli_verb_run);
+        if (idx < 0)
+                return idx == -2 ? 0 : 1;
+        if (argc - idx != 1)
+                return cli_usage_error(&cli_verb_run, "run needs exactly one argument, the container id");
+        if (o.console_socket)
+                return cli_usage_error(&cli_verb_run, "--console-socket is not supported yet");
+        hull_error *err = NULL;
+        int status = 0;
+        if (hull_container_run(ctx, argv[idx], &o, &status, &err) < 0)
+                return cli_fail(err);
+        return status;
+}

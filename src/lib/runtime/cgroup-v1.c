@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cgroup v1: the knobs of each controller hierarchy. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/strv.h"
+#include "util/sys.h"
+
+static bool hier_has(const hull_cgroup_hier *h, const char *name) {
+        const char *c = h->controllers;
+        size_t n = strlen(name);
+        while (c && *c) {
+                if (strncmp(c, name, n) == 0 && (c[n] == ',' || c[n] == 0))
+                        return true;
+                c = strchr(c, ',');
+                if (c)
+                        c++;
+        }
+        return false;
+}
+
+/* Writes value into dir/file; a missing optional file is not an error. */
+static int knob(const char *dir, const char *file, const char *value, bool optional, hull_error **err) {
+        _cleanup_free_ char *path = hull_strdup_printf("%s/%s", dir, file);
+        if (!path)
+                return hull_error_set(err, ENOMEM, "cgroup");
+        int r = hull_write_str_at(AT_FDCWD, path, value);
+        if (r == -ENOENT && optional)
+                return 0;
+        if (r < 0)
+                return hull_error_set(err, -r, "write \"%s\" to %s", value, path);
+        return 0;
+}
+
+static int knob_i64(const char *dir, const char *file, int64_t v, bool optional, hull_error **err) {
+        char buf[32];
+        snprintf(buf, sizeof(buf), "%" PRId64, v);
+        return knob(dir, file, buf, optional, err);
+}
+
+/* A new cpuset cgroup has empty cpus and mems, and tasks cannot join it:
+ * create the path one level at a time, copying each parent's values. */
+int hull_cgroup_v1_prepare_cpuset(const hull_cgroup_hier *h, hull_error **err) {
+        size_t base = strlen(h->mountpoint);
+        _cleanup_free_ char *p = strdup(h->dir);
+        if (!p)
+                return hull_error_set(err, ENOMEM, "cgroup");
+        for (char *s = p + base + 1;; s++) {
+                bool end = *s == 0;
+                if (*s != '/' && !end)
+                        continue;
+                *s = 0;
+                if (sys_mkdirat(AT_FDCWD, p, 0755) < 0 && errno != EEXIST)
+                        return hull_error_set(err, errno, "create cgroup %s", p);
+                static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+                for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                        _cleanup_free_ char *mine = hull_strdup_printf("%s/%s", p, files[i]), *val = NULL;
+                        if (!mine)
+                                return hull_error_set(err, ENOMEM, "cgroup");
+                        if (hull_read_file_at(AT_FDCWD, mine, 4096, &val, NULL) < 0 || (val[0] && val[0] != '\n'))
+                                continue;
+                        char *slash = strrchr(p, '/');
+                        *slash = 0;
+                        _cleanup_free_ char *parent = hull_strdup_printf("%s/%s", p, files[i]), *pval = NULL;
+                        *slash = '/';
+                        if (!parent)
+                                return hull_error_set(err, ENOMEM, "cgroup");
+                        int r = hull_read_file_at(AT_FDCWD, parent, 4096, &pval, NULL);
+                        if (r < 0)
+                                return hull_error_set(err, -r, "read %s", parent);
+                        if ((r = hull_write_str_at(AT_FDCWD, mine, pval)) < 0)
+                                return hull_error_set(err, -r, "write %s", mine);
+                }
+                if (end)
+                        break;
+                *s = '/';
+        }
+        return 0;
+}
+
+static int apply_devices(const hull_cgroup_hier *h, const hull_spec_resources *res, hull_error **err) {
+        /* The config's rules in order, then the devices every container needs
+         * (what runc adds): /dev/null, zero, full, random, urandom, tty,
+         * console, ptmx, the pts, and mknod of anything. */
+        static const char *const defaults[] = { "c *:* m", "b *:* m",  "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",
+                                                "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm",
+                                                "c 136:* rwm" };
+        if (!res || res->n_devices == 0)
+                return 0;
+        for (size_t i = 0; i < res->n_devices; i++) {
+                const hull_spec_device_rule *d = &res->devices[i];
+                char rule[64], maj[24], min[24];
+                if (d->type == 'a' && d->major < 0 && d->minor < 0)
+                        snprintf(rule, sizeof(rule), "a");
+                else {
+                        if (d->major < 0)
+                                snprintf(maj, sizeof(maj), "*");
+                        else
+                                snprintf(maj, sizeof(maj), "%" PRId64, d->major);
+                        if (d->minor < 0)
+                                snprintf(min, sizeof(min), "*");
+                        else
+                                snprintf(min, sizeof(min), "%" PRId64, d->minor);
+                        snprintf(rule, sizeof(rule), "%c %s:%s %s", d->type, maj, min, d->access);
+                }
+                int r = knob(h->dir, d->allow ? "devices.allow" : "devices.deny", rule, false, err);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(defaults); i++) {
+                int r = knob(h->dir, "devices.allow", defaults[i], false, err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int hull_cgroup_v1_apply(const hull_cgroup_hier *h, const hull_spec_resources *res, hull_error **err) {
+        int r = 0;
+        if (hier_has(h, "devices"))
+                r = apply_devices(h, res, err);
+        if (r < 0 || !res)
+                return r;
+        if (hier_has(h, "memory")) {
+                if (res->memory_limit >= 0)
+                        r = knob_i64(h->dir, "memory.limit_in_bytes", res->memory_limit == INT64_MAX ? -1 : res->memory_limit,
+                                     false, err);
+                if (r == 0 && res->memory_swap >= 0)
+                        r = knob_i64(h->dir, "memory.memsw.limit_in_bytes",
+                                     res->memory_swap == INT64_MAX ? -1 : res->memory_swap, false, err);
+                if (r == 0 && res->memory_reservation >= 0)
+                        r = knob_i64(h->dir, "memory.soft_limit_in_bytes",
+                                     res->memory_reservation == INT64_MAX ? -1 : res->memory_reservation, false, err);
+                if (r == 0 && res->memory_swappiness >= 0)
+                        r = knob_i64(h->dir, "memory.swappiness", res->memory_swappiness, false, err);
+                if (r == 0 && res->has_disable_oom_killer && res->disable_oom_killer)
+                        r = knob(h->dir, "memory.oom_control", "1", false, err);
+        }
+        if (r == 0 && hier_has(h, "cpu")) {
+                if (res->cpu_shares >= 0)
+                        r = knob_i64(h->dir, "cpu.shares", res->cpu_shares, false, err);
+                if (r == 0 && res->cpu_period >= 0)
+                        r = knob_i64(h->dir, "cpu.cfs_period_us", res->cpu_period, false, err);
+                if (r == 0 && res->has_cpu_quota)
+                        r = knob_i64(h->dir, "cpu.cfs_quota_us", res->cpu_quota, false, err);
+                if (r == 0 && res->cpu_burst >= 0)
+                        r = knob_i64(h->dir, "cpu.cfs_burst_us", res->cpu_burst, false, err);
+                if (r == 0 && res->cpu_rt_period >= 0)
+                        r = knob_i64(h->dir, "cpu.rt_period_us", res->cpu_rt_period, false, err);
+                if (r == 0 && res->cpu_rt_runtime >= 0)
+                        r = knob_i64(h->dir, "cpu.rt_runtime_us", res->cpu_rt_runtime, false, err);
+        }
+        if (r == 0 && hier_has(h, "cpuset")) {
+                if (res->cpu_cpus)
+                        r = knob(h->dir, "cpuset.cpus", res->cpu_cpus, false, err);
+                if (r == 0 && res->cpu_mems)
+                        r = knob(h->dir, "cpuset.mems", res->cpu_mems, false, err);
+        }
+        if (r == 0 && hier_has(h, "pids") && res->has_pids_limit)
+                r = res->pids_limit > 0 ? knob_i64(h->dir, "pids.max", res->pids_limit, false, err)
+                                        : knob(h->dir, "pids.max", "max", false, err);
+        return r;
+}

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The container's first process.  Order of the steps (runtime-spec and runc):
+ * wait for the parent's id maps and cgroups, join namespaces, build the rootfs,
+ * hooks, pivot_root, terminal, masks, hostname, sysctl, limits, identity,
+ * then wait for `start` and execve. */
+#include "child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "mounts.h"
+#include "namespaces.h"
+#include "process.h"
+#include "sync.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/strv.h"
+#include "util/sys.h"
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+pid_t hull_clone3(uint64_t flags, int cgroup_fd, int *ret_pidfd) {
+        int pidfd = -1;
+        struct clone_args args;
+        memset(&args, 0, sizeof(args));
+        args.flags = flags | CLONE_PIDFD;
+        args.pidfd = (uint64_t) (uintptr_t) &pidfd;
+        args.exit_signal = SIGCHLD;
+        if (cgroup_fd >= 0) {
+                args.flags |= CLONE_INTO_CGROUP;
+                args.cgroup = (uint64_t) cgroup_fd;
+        }
+        int f = hull_sys_fault(HULL_SYS_CLONE);
+        if (f)
+                return -f;
+        long pid = syscall(SYS_clone3, &args, sizeof(args));
+        if (pid < 0)
+                return -errno;
+        if (pid > 0 && ret_pidfd)
+                *ret_pidfd = pidfd;
+        else if (pid > 0 && pidfd >= 0)
+                close(pidfd);
+        return (pid_t) pid;
+}
+
+/* Reports err to whoever listens and exits with its status (1 by default). */
+static _Noreturn void die(int fd, hull_error *err) {
+        if (fd >= 0)
+                (void) hull_sync_send_error(fd, err);
+        else if (err)
+                dprintf(STDERR_FILENO, "hull-runtime: %s\n", err->msg);
+        _exit(err && err->status ? err->status : 1);
+}
+
+/* A new network namespace has only lo, and it is down: bring it up. */
+static int loopback_up(hull_error **err) {
+        _cleanup_close_ int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (sk < 0)
+                return hull_error_set(err, errno, "bring up lo: socket");
+        struct ifreq ifr;
+        memset(&ifr, 0, sizeof(ifr));
+        strcpy(ifr.ifr_name, "lo");
+        if (ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
+                return hull_error_set(err, errno, "bring up lo: get flags");
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        if (ioctl(sk, SIOCSIFFLAGS, &ifr) < 0)
+                return hull_error_set(err, errno, "bring up lo");
+        return 0;
+}
+
+static int set_hostname(const hull_spec *s, hull_error **err) {
+        if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+                return hull_error_set(err, errno, "hostname: sethostname(\"%s\")", s->hostname);
+        if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+                return hull_error_set(err, errno, "domainname: setdomainname(\"%s\")", s->domainname);
+        return 0;
+}
+
+/* Writes linux.sysctl through the container's own /proc/sys. */
+static int set_sysctls(const hull_spec *s, int rootfd, hull_error **err) {
+        if (s->n_sysctl == 0)
+                return 0;
+        _cleanup_close_ int sys = hull_open_in_root(rootfd, "/proc/sys", O_RDONLY | O_DIRECTORY, 0);
+        if (sys < 0)
+                return hull_error_set(err, -sys, "linux.sysctl: open /proc/sys in the container");
+        for (size_t i = 0; i < s->n_sysctl; i++) {
+                _cleanup_free_ char *rel = strdup(s->sysctl[i].key);
+                if (!rel)
+                        return hull_error_set(err, ENOMEM, "sysctl");
+                for (char *p = rel; *p; p++)
+                        if (*p == '.')
+                                *p = '/';
+                int fd = hull_open_in_root(sys, rel, O_WRONLY | O_NOFOLLOW, 0);
+                if (fd < 0)
+                        return hull_error_set(err, -fd, "linux.sysctl.%s: open /proc/sys/%s", s->sysctl[i].key, rel);
+                _cleanup_close_ int f = fd;
+                const char *v = s->sysctl[i].value;
+                if (write(f, v, strlen(v)) != (ssize_t) strlen(v))
+                        return hull_error_set(err, errno ? errno : EIO, "linux.sysctl.%s: write \"%s\"", s->sysctl[i].key,
+                                              v);
+        }
+        return 0;
+}
+
+static void join_session_keyring(const char *id) {
+        char name[1100];
+        snprintf(name, sizeof(name), "_ses.%s", id);
+        /* ENOSYS (no keyrings) and EPERM/EACCES (unprivileged) are not fatal,
+         * as in runc. */
+        (void) syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
+}
+
+int hull_make_controlling_tty(int slave, hull_error **err) {
+        if (setsid() < 0)
+                return hull_error_set(err, errno, "setsid");
+        if (ioctl(slave, TIOCSCTTY, 0) < 0)
+                return hull_error_set(err, errno, "make the terminal the controlling one");
+        for (int fd = 0; fd < 3; fd++)
+                if (dup2(slave, fd) < 0)
+                        return hull_error_set(err, errno, "dup the terminal to fd %d", fd);
+        return 0;
+}
+
+/* Waits (once) for the parent to have moved us into our cgroups, then
+ * creates the cgroup namespace rooted there. */
+static int need_cgroups(void *userdata, hull_error **err) {
+        hull_child *a = userdata;
+        if (a->in_cgroups)
+                return 0;
+        if (a->join_self) {
+                if (hull_cgroup_join_self(a->c->cg, a->skip_v2_join, err) < 0)
+                        return -1;
+        } else if (hull_sync_expect(a->sync_fd, HULL_SYNC_CGROUPS, "join cgroups", NULL, NULL, err) < 0)
+                return -1;
+        a->in_cgroups = true;
+        if (a->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+                return hull_error_set(err, errno, "create cgroup namespace");
+        return 0;
+}
+
+/* The second stage of a container whose user namespace is joined by path:
+ * this process joins it and clones the real first process, whose namespaces
+ * are then owned by that user namespace.  Reports the new process's pidfd and
+ * exits; the parent, a subreaper, adopts it. */
+static void two_stage(hull_child *a) {
+        _cleanup_error_ hull_error *err = NULL;
+        if (sys_setns(a->ns_fds[HULL_NS_USER], CLONE_NEWUSER) < 0) {
+                hull_error_set(&err, errno, "join user namespace %s", a->c->spec->ns[HULL_NS_USER].path);
+                die(a->sync_fd, err);
+        }
+        int pidfd = -1;
+        pid_t pid = hull_clone3(a->two_stage_flags, -1, &pidfd);
+        if (pid < 0) {
+                hull_error_set(&err, -pid, "clone the container process in user namespace %s",
+                               a->c->spec->ns[HULL_NS_USER].path);
+                die(a->sync_fd, err);
+        }
+        if (pid == 0)
+                return;
+        (void) hull_sync_send(a->sync_fd, HULL_SYNC_PID, 0, 0, NULL, pidfd);
+        _exit(0);
+}
+
+_Noreturn void hull_child_main(hull_child *a) {
+        hull_container *c = a->c;
+        const hull_spec *s = c->spec;
+        const hull_spec_process *p = &s->process;
+        _cleanup_error_ hull_error *err = NULL;
+        int fd = a->sync_fd;
+        hull_rootfs rfs;
+        hull_rootfs_init(&rfs);
+        int master = -1, slave = -1;
+        _cleanup_free_ char *exe = NULL;
+
+        /* Nobody in the container may open our /proc/PID/exe (the runtime's
+         * binary) while runtime code runs here: CVE-2019-5736. */
+        (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        (void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+
+        if (a->two_stage)
+                two_stage(a);
+
+        hull_sync_msg m;
+        if (hull_sync_expect(fd, HULL_SYNC_GO, "wait for the runtime", NULL, &m, &err) < 0)
+                _exit(1);
+        c->pid = m.status; /* our pid as the host sees it, for the hooks' state */
+
+        if (a->userns_new) {
+                /* Become the namespace's root (the map may not include our host id). */
+                if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+                        hull_error_set(&err, errno,
+                                       "become root in the new user namespace (linux.uidMappings must map container id 0)");
+                        die(fd, err);
+                }
+        }
+        if (hull_ns_join(a->ns_fds, a->join_in_child, &err) < 0)
+                die(fd, err);
+        if (a->join_self && need_cgroups(a, &err) < 0)
+                die(fd, err);
+        if (s->ns[HULL_NS_NETWORK].present && !s->ns[HULL_NS_NETWORK].path && loopback_up(&err) < 0)
+                die(fd, err);
+        umask(0);
+
+        rfs.spec = s;
+        rfs.rootfs = c->rootfs;
+        rfs.bundle = c->bundle;
+        rfs.cg = c->cg;
+        rfs.userns = s->ns[HULL_NS_USER].present;
+        rfs.cgroupns = s->ns[HULL_NS_CGROUP].present;
+        rfs.netns = s->ns[HULL_NS_NETWORK].present && !s->ns[HULL_NS_NETWORK].path;
+        rfs.need_cgroups = need_cgroups;
+        rfs.userdata = a;
+        if (a->mount_ns_new) {
+                if (hull_rootfs_prepare(&rfs, &err) < 0 || hull_rootfs_mount_all(&rfs, &err) < 0 ||
+                    hull_rootfs_setup_dev(&rfs, &err) < 0 || hull_rootfs_make_cwd(&rfs, p->cwd, &err) < 0 ||
+                    hull_rootfs_mask(&rfs, &err) < 0)
+                        die(fd, err);
+        }
+
+        if (need_cgroups(a, &err) < 0)
+                die(fd, err);
+        /* prestart and createRuntime run in the runtime's namespaces (the
+         * parent); createContainer here, before pivot_root. */
+        if (s->n_hooks[HULL_HOOK_PRESTART] || s->n_hooks[HULL_HOOK_CREATE_RUNTIME]) {
+                if (hull_sync_send(fd, HULL_SYNC_HOOKS, 0, 0, NULL, -1) < 0 ||
+                    hull_sync_expect(fd, HULL_SYNC_HOOKS_DONE, "wait for createRuntime hooks", NULL, NULL, &err) < 0)
+                        _exit(1);
+        }
+        if (s->n_hooks[HULL_HOOK_CREATE_CONTAINER]) {
+                _cleanup_free_ char *st = hull_container_state_json(c, HULL_STATUS_CREATING, false);
+                if (hull_hooks_run(s, HULL_HOOK_CREATE_CONTAINER, st, &err) < 0)
+                        die(fd, err);
+        }
+
+        if (a->mount_ns_new) {
+                if (hull_rootfs_pivot(&rfs, a->no_pivot, &err) < 0)
+                        die(fd, err);
+        } else if (chdir("/") < 0) {
+                hull_error_set(&err, errno, "chdir /");
+                die(fd, err);
+        }
+        if (rfs.rootfd < 0 && (rfs.rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+                hull_error_set(&err, errno, "open /");
+                die(fd, err);
+        }
+        if (p->terminal) {
+                if (hull_rootfs_open_console(rfs.rootfd, p, true, &master, &slave, &err) < 0)
+                        die(fd, err);
+                if (hull_sync_send(fd, HULL_SYNC_PTY, 0, 0, NULL, master) < 0) {
+                        hull_error_set(&err, errno, "send the terminal to the runtime");
+                        die(fd, err);
+                }
+                close(master);
+        }
+        if (a->mount_ns_new && hull_rootfs_finalize(&rfs, &err) < 0)
+                die(fd, err);
+        if (set_hostname(s, &err) < 0 || set_sysctls(s, rfs.rootfd, &err) < 0 ||
+            hull_process_set_rlimits(p, &err) < 0 || hull_process_set_oom_score_adj(p, &err) < 0)
+                die(fd, err);
+        if (!a->no_new_keyring)
+                join_session_keyring(c->id);
+        if (slave >= 0) {
+                if (hull_make_controlling_tty(slave, &err) < 0)
+                        die(fd, err);
+                close(slave);
+        }
+        if (hull_process_add_home(p, &a->env) < 0 || hull_process_lookup(p, a->env, &exe, &err) < 0)
+                die(fd, err);
+        /* chdir as root first (the user may not be able to reach it), then
+         * again as the user so that permission errors surface. */
+        bool cwd_done = chdir(p->cwd) == 0;
+        bool setgroups_ok = true;
+        if (s->ns[HULL_NS_USER].present) {
+                _cleanup_free_ char *sg = NULL;
+                if (hull_read_file_at(AT_FDCWD, "/proc/self/setgroups", 64, &sg, NULL) == 0 && hull_startswith(sg, "deny"))
+                        setgroups_ok = false;
+        }
+        if (hull_process_set_identity(p, setgroups_ok, &err) < 0)
+                die(fd, err);
+        if (!cwd_done && hull_process_chdir(p, &err) < 0)
+                die(fd, err);
+        hull_rootfs_done(&rfs);
+
+        /* Set up: tell the runtime, then wait for start. */
+        (void) prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+        if (hull_sync_send(fd, HULL_SYNC_READY, 0, 0, NULL, -1) < 0)
+                _exit(1);
+        int report = fd;
+        if (a->exec_listen_fd >= 0) {
+                close(fd);
+                report = -1;
+                int conn;
+                do
+                        conn = accept4(a->exec_listen_fd, NULL, NULL, SOCK_CLOEXEC);
+                while (conn < 0 && errno == EINTR);
+                if (conn < 0)
+                        _exit(1);
+                close(a->exec_listen_fd);
+                report = conn;
+        } else if (hull_sync_expect(fd, HULL_SYNC_START, "wait for start", NULL, NULL, &err) < 0)
+                _exit(1);
+
+        if (s->n_hooks[HULL_HOOK_START_CONTAINER]) {
+                _cleanup_free_ char *st = hull_container_state_json(c, HULL_STATUS_CREATED, false);
+                if (hull_hooks_run(s, HULL_HOOK_START_CONTAINER, st, &err) < 0)
+                        die(report, err);
+        }
+        hull_process_reset_signals();
+        if (hull_process_prepare_fds(a->preserve_fds, &err) < 0)
+                die(report, err);
+        hull_process_exec(exe, p->args, a->env, &err);
+        die(report, err);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The runtime's internal view of one container, shared by the files of
+ * src/lib/runtime.  Not part of the public API (runtime.h). */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "runtime.h"
+#include "spec/spec.h"
+#include "util/error.h"
+
+#define HULL_STATE_FILE "state.json"
+#define HULL_CONFIG_FILE "config.json"
+#define HULL_EXEC_FIFO "exec.fifo"
+
+typedef struct hull_container {
+        hull_context *ctx;
+        char *id;
+        int root_fd;          /* the state root directory */
+        int dir_fd;           /* the container's state directory; flock'd while locked */
+        hull_spec *spec;      /* from the state dir's copy of config.json */
+        char *bundle;
+        char *rootfs;
+        hull_cgroup *cg;
+        pid_t pid;            /* the container's init, as seen by the host */
+        unsigned long long pid_start; /* its start time (/proc/PID/stat field 22) */
+        pid_t creator;        /* the runtime that is creating it, while creating */
+        unsigned long long creator_start;
+        hull_status saved_status;
+        char *created;
+        char *owner;
+} hull_container;
+
+/* state.c */
+int hull_state_root_open(hull_context *ctx, bool create, int *ret_fd, hull_error **err);
+/* Makes the state dir of a new container (EEXIST -> "already exists") and
+ * locks it.  *ret is owned by the caller (hull_container_free). */
+int hull_container_new(hull_context *ctx, const char *id, hull_container **ret, hull_error **err);
+/* Loads an existing container; with lock, takes its lock (blocking). */
+int hull_container_load(hull_context *ctx, const char *id, bool lock, hull_container **ret, hull_error **err);
+int hull_container_save(hull_container *c, hull_error **err);
+/* Removes the state dir; the container is unusable afterwards. */
+int hull_container_remove_state(hull_container *c, hull_error **err);
+void hull_container_free(hull_container *c);
+/* The live status: checks the process, its start time, the exec fifo, the freezer. */
+hull_status hull_container_status(hull_container *c);
+/* State JSON as hooks receive it on stdin. */
+char *hull_container_state_json(hull_container *c, hull_status status, bool indent);
+int hull_container_to_state(hull_container *c, hull_state **ret);
+
+/* Process helpers (state.c). */
+int hull_proc_start_time(pid_t pid, unsigned long long *ret);
+bool hull_proc_alive(pid_t pid, unsigned long long start_time);
+char *hull_now_rfc3339(void);
+
+/* hooks.c: runs the hooks of one kind in order, with the state on stdin.
+ * Runs where it is called (the caller picks the namespaces).  Returns 0 or a
+ * negative value with *err naming the hook and its output. */
+int hull_hooks_run(const hull_spec *spec, hull_hook_kind kind, const char *state_json, hull_error **err);

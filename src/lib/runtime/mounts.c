@@ -1,0 +1,621 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The root file system: config mounts, pivot_root, masks.  Every mount target
+ * is resolved inside the rootfs with openat2(RESOLVE_IN_ROOT) (or created by an
+ * O_NOFOLLOW walk) and mounted through /proc/self/fd/N, so that a symlink in
+ * the rootfs can never redirect a mount to the host (CVE-2021-30465). */
+#include "mounts.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/strv.h"
+#include "util/sys.h"
+
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
+
+void hull_rootfs_init(hull_rootfs *r) {
+        memset(r, 0, sizeof(*r));
+        r->rootfd = -1;
+        r->devnull_fd = -1;
+}
+
+void hull_rootfs_done(hull_rootfs *r) {
+        if (r->rootfd >= 0)
+                close(r->rootfd);
+        if (r->devnull_fd >= 0)
+                close(r->devnull_fd);
+        r->rootfd = r->devnull_fd = -1;
+}
+
+void hull_mount_opts_done(hull_mount_opts *o) {
+        free(o->data);
+        o->data = NULL;
+}
+
+int hull_mount_opts_parse(char *const *options, hull_mount_opts *o) {
+        memset(o, 0, sizeof(*o));
+        for (size_t i = 0; options && options[i]; i++) {
+                const char *opt = options[i];
+                const hull_mount_flag *f = hull_mount_flag_lookup(opt);
+                if (!f) {
+                        /* File system specific: mode=755, size=..., newinstance, ... */
+                        size_t old = o->data ? strlen(o->data) : 0;
+                        char *n = realloc(o->data, old + strlen(opt) + 2);
+                        if (!n)
+                                return -ENOMEM;
+                        if (old)
+                                n[old++] = ',';
+                        strcpy(n + old, opt);
+                        o->data = n;
+                        continue;
+                }
+                switch (f->kind) {
+                case 0:
+                        if (f->clear) {
+                                o->flags &= ~f->flag;
+                                o->clear |= f->flag;
+                        } else {
+                                o->flags |= f->flag;
+                                o->clear &= ~f->flag;
+                        }
+                        break;
+                case 1:
+                        if (o->n_propagation < ELEMENTSOF(o->propagation))
+                                o->propagation[o->n_propagation++] = f->flag;
+                        break;
+                case 2:
+                        if (f->clear)
+                                o->attr_clr |= f->flag;
+                        else
+                                o->attr_set |= f->flag;
+                        break;
+                default:
+                        if (strcmp(opt, "tmpcopyup") == 0)
+                                o->tmpcopyup = true;
+                        break;
+                }
+        }
+        return 0;
+}
+
+int hull_mount_at(int rootfd, const char *dest, int target_fd, const char *source, const char *type,
+                  unsigned long flags, const char *data, int *ret_fd) {
+        char tp[HULL_FD_PATH_MAX];
+        hull_fd_path(target_fd, tp, sizeof(tp));
+        if (sys_mount(source, tp, type, flags, data) < 0)
+                return -errno;
+        if (!ret_fd)
+                return 0;
+        /* target_fd still names the directory under the new mount: reopen by
+         * path to get the mount itself. */
+        int fd = hull_open_in_root(rootfd, dest, O_PATH | O_NOFOLLOW, 0);
+        if (fd < 0)
+                return fd;
+        *ret_fd = fd;
+        return 0;
+}
+
+/* The flags a remount must keep: in a user namespace the kernel locks
+ * nosuid, nodev, noexec, ro and the atime flags of a bind mount's source. */
+static unsigned long locked_flags(int fd) {
+        struct statvfs sv;
+        if (fstatvfs(fd, &sv) < 0)
+                return 0;
+        unsigned long f = 0;
+        if (sv.f_flag & ST_NOSUID)
+                f |= MS_NOSUID;
+        if (sv.f_flag & ST_NODEV)
+                f |= MS_NODEV;
+        if (sv.f_flag & ST_NOEXEC)
+                f |= MS_NOEXEC;
+        if (sv.f_flag & ST_RDONLY)
+                f |= MS_RDONLY;
+        if (sv.f_flag & ST_NOATIME)
+                f |= MS_NOATIME;
+        if (sv.f_flag & ST_NODIRATIME)
+                f |= MS_NODIRATIME;
+        if (sv.f_flag & ST_RELATIME)
+                f |= MS_RELATIME;
+        return f;
+}
+
+/* Remounts a bind mount with new per-mount flags. */
+static int remount_bind(int fd, unsigned long flags, unsigned long clear) {
+        char p[HULL_FD_PATH_MAX];
+        hull_fd_path(fd, p, sizeof(p));
+        unsigned long f = MS_BIND | MS_REMOUNT | (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
+                                                           MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME | MS_NOSYMFOLLOW));
+        if (sys_mount(NULL, p, NULL, f, NULL) == 0)
+                return 0;
+        if (errno != EPERM)
+                return -errno;
+        /* Keep what the kernel locked, unless the config asked to clear it
+         * (which then fails, as it must). */
+        f |= locked_flags(fd) & ~clear;
+        if (sys_mount(NULL, p, NULL, f, NULL) < 0)
+                return -errno;
+        return 0;
+}
+
+static int set_propagation(int fd, const hull_mount_opts *o) {
+        char p[HULL_FD_PATH_MAX];
+        hull_fd_path(fd, p, sizeof(p));
+        for (size_t i = 0; i < o->n_propagation; i++)
+                if (sys_mount(NULL, p, NULL, o->propagation[i], NULL) < 0)
+                        return -errno;
+        return 0;
+}
+
+struct mount_attr_ {
+        unsigned long long attr_set, attr_clr, propagation, userns_fd;
+};
+
+static int set_recursive_attrs(int fd, const hull_mount_opts *o) {
+        if (!o->attr_set && !o->attr_clr)
+                return 0;
+        struct mount_attr_ a = { o->attr_set, o->attr_clr, 0, 0 };
+        /* The atime settings are one field: clearing it is needed to set one. */
+        if (a.attr_set & 0x70)
+                a.attr_clr |= 0x70;
+        if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
+                return -errno;
+        return 0;
+}
+
+int hull_rootfs_prepare(hull_rootfs *r, hull_error **err) {
+        const char *prop = r->spec->rootfs_propagation;
+        unsigned long pflags = MS_SLAVE | MS_REC;
+        if (prop) {
+                const hull_mount_flag *f = hull_mount_flag_lookup(prop);
+                if (f && f->kind == 1)
+                        pflags = f->flag | MS_REC;
+        }
+        if (sys_mount(NULL, "/", NULL, pflags, NULL) < 0)
+                return hull_error_set(err, errno, "set propagation of / to %s", prop ? prop : "rslave");
+        if (pflags & MS_SHARED) {
+                /* pivot_root needs the mount that holds the rootfs to be private;
+                 * with a shared root, make just that mount private. */
+                _cleanup_free_ char *mi = NULL;
+                if (hull_read_file_at(AT_FDCWD, "/proc/self/mountinfo", 0, &mi, NULL) == 0) {
+                        char best[4096] = "/";
+                        size_t blen = 1;
+                        for (char *line = strtok(mi, "\n"); line; line = strtok(NULL, "\n")) {
+                                char mp[4096];
+                                if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+                                        continue;
+                                size_t n = strlen(mp);
+                                if (n > blen && strncmp(r->rootfs, mp, n) == 0 &&
+                                    (r->rootfs[n] == '/' || r->rootfs[n] == 0) && strcmp(mp, r->rootfs) != 0) {
+                                        snprintf(best, sizeof(best), "%s", mp);
+                                        blen = n;
+                                }
+                        }
+                        (void) sys_mount(NULL, best, NULL, MS_PRIVATE, NULL);
+                }
+        }
+        if (sys_mount(r->rootfs, r->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return hull_error_set(err, errno, "bind mount rootfs %s", r->rootfs);
+        r->rootfd = open(r->rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (r->rootfd < 0)
+                return hull_error_set(err, errno, "open rootfs %s", r->rootfs);
+        int null = open("/dev/null", O_PATH | O_CLOEXEC);
+        struct stat st;
+        if (null >= 0 && fstat(null, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
+            minor(st.st_rdev) == 3)
+                r->devnull_fd = null;
+        else if (null >= 0)
+                close(null);
+        return 0;
+}
+
+/* Copies the tree at src into dst (tmpcopyup): files, dirs, symlinks, with
+ * their modes and owners. */
+static int copy_tree(int src, int dst) {
+        int sfd = openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (sfd < 0)
+                return -errno;
+        DIR *d = fdopendir(sfd);
+        if (!d) {
+                close(sfd);
+                return -errno;
+        }
+        int ret = 0;
+        struct dirent *de;
+        while ((de = readdir(d)) && ret == 0) {
+                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                struct stat st;
+                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                        ret = -errno;
+                        break;
+                }
+                if (S_ISDIR(st.st_mode)) {
+                        if (mkdirat(dst, de->d_name, st.st_mode & 07777) < 0 && errno != EEXIST) {
+                                ret = -errno;
+                                break;
+                        }
+                        _cleanup_close_ int s2 = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        _cleanup_close_ int d2 = openat(dst, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (s2 < 0 || d2 < 0) {
+                                ret = -errno;
+                                break;
+                        }
+                        ret = copy_tree(s2, d2);
+                } else if (S_ISLNK(st.st_mode)) {
+                        char target[4096];
+                        ssize_t n = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
+                        if (n < 0) {
+                                ret = -errno;
+                                break;
+                        }
+                        target[n] = 0;
+                        if (symlinkat(target, dst, de->d_name) < 0)
+                                ret = -errno;
+                } else if (S_ISREG(st.st_mode)) {
+                        _cleanup_close_ int in = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+                        _cleanup_close_ int out = openat(dst, de->d_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                                                         st.st_mode & 07777);
+                        if (in < 0 || out < 0) {
+                                ret = -errno;
+                                break;
+                        }
+                        char buf[65536];
+                        ssize_t n;
+                        while ((n = read(in, buf, sizeof(buf))) > 0)
+                                if (write(out, buf, (size_t) n) != n) {
+                                        ret = -EIO;
+                                        break;
+                                }
+                        if (n < 0)
+                                ret = -errno;
+                } else if (mknodat(dst, de->d_name, st.st_mode, st.st_rdev) < 0)
+                        ret = -errno;
+                if (ret == 0)
+                        if (fchownat(dst, de->d_name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != EPERM)
+                                ret = -errno;
+        }
+        closedir(d);
+        return ret;
+}
+
+static bool is_v1_named(const char *controllers) {
+        return hull_startswith(controllers, "name=");
+}
+
+/* A "cgroup" mount: cgroup2 on a v2 host; on v1 and hybrid hosts a tmpfs
+ * with one directory per hierarchy, as runc does. */
+static int mount_cgroup(hull_rootfs *r, const hull_spec_mount *m, const hull_mount_opts *o, int target_fd,
+                        hull_error **err) {
+        unsigned long flags = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+        hull_cgroup *cg = r->cg;
+        int r2;
+        if (!cg || cg->mode == HULL_CGROUP_NONE)
+                return hull_error_set_raw(err, ENOENT, "mount cgroup on %s: the host has no cgroup file system",
+                                          m->destination);
+        if (cg->mode == HULL_CGROUP_V2) {
+                if (r->cgroupns)
+                        r2 = hull_mount_at(r->rootfd, m->destination, target_fd, "cgroup2", "cgroup2", flags, NULL, NULL);
+                else {
+                        const char *src = cg->n > 0 ? cg->h[0].dir : "/sys/fs/cgroup";
+                        int nfd = -1;
+                        r2 = hull_mount_at(r->rootfd, m->destination, target_fd, src, NULL, MS_BIND | MS_REC, NULL, &nfd);
+                        if (r2 == 0) {
+                                r2 = remount_bind(nfd, flags, o->clear);
+                                close(nfd);
+                        }
+                }
+                if (r2 < 0)
+                        return hull_error_set(err, -r2, "mount cgroup2 on %s", m->destination);
+                return 0;
+        }
+        int tfd = -1;
+        r2 = hull_mount_at(r->rootfd, m->destination, target_fd, "tmpfs", "tmpfs", flags & ~MS_RDONLY, "mode=755", &tfd);
+        if (r2 < 0)
+                return hull_error_set(err, -r2, "mount tmpfs for cgroups on %s", m->destination);
+        _cleanup_close_ int top = tfd;
+        _cleanup_close_ int topdir = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (topdir < 0)
+                return hull_error_set(err, errno, "open %s", m->destination);
+        for (size_t i = 0; i < cg->n; i++) {
+                const hull_cgroup_hier *h = &cg->h[i];
+                const char *name = h->v2 ? "unified" : h->controllers;
+                if (!h->v2 && is_v1_named(name))
+                        name += 5;
+                if (!*name || strchr(name, '/'))
+                        continue;
+                if (mkdirat(topdir, name, 0755) < 0 && errno != EEXIST)
+                        return hull_error_set(err, errno, "create %s/%s", m->destination, name);
+                _cleanup_close_ int sub = openat(topdir, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+                if (sub < 0)
+                        return hull_error_set(err, errno, "open %s/%s", m->destination, name);
+                _cleanup_free_ char *dest = hull_strdup_printf("%s/%s", m->destination, name);
+                if (!dest)
+                        return hull_error_set(err, ENOMEM, "cgroup mount");
+                if (r->cgroupns) {
+                        const char *fstype = h->v2 ? "cgroup2" : "cgroup";
+                        const char *data = h->v2 ? NULL : h->controllers;
+                        r2 = hull_mount_at(r->rootfd, dest, sub, "cgroup", fstype, flags, data, NULL);
+                } else {
+                        int nfd = -1;
+                        r2 = hull_mount_at(r->rootfd, dest, sub, h->dir, NULL, MS_BIND | MS_REC, NULL, &nfd);
+                        if (r2 == 0) {
+                                r2 = remount_bind(nfd, flags, o->clear);
+                                close(nfd);
+                        }
+                }
+                if (r2 < 0)
+                        return hull_error_set(err, -r2, "mount cgroup %s on %s", h->controllers, dest);
+                /* Co-mounted controllers ("cpu,cpuacct") get a link per name. */
+                if (!h->v2 && strchr(name, ',')) {
+                        _cleanup_free_ char *dup = strdup(name);
+                        char *save = NULL;
+                        for (char *t = dup ? strtok_r(dup, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
+                                if (symlinkat(name, topdir, t) < 0 && errno != EEXIST)
+                                        return hull_error_set(err, errno, "link %s/%s", m->destination, t);
+                }
+        }
+        if (flags & MS_RDONLY) {
+                r2 = remount_bind(top, flags | MS_RDONLY, o->clear);
+                if (r2 < 0) {
+                        /* tmpfs is not a bind mount: remount it as itself. */
+                        char p[HULL_FD_PATH_MAX];
+                        hull_fd_path(top, p, sizeof(p));
+                        if (sys_mount(NULL, p, NULL, MS_REMOUNT | flags | MS_RDONLY, "mode=755") < 0)
+                                return hull_error_set(err, errno, "remount %s read-only", m->destination);
+                }
+        }
+        return 0;
+}
+
+static int mount_one(hull_rootfs *r, const hull_spec_mount *m, size_t idx, hull_error **err) {
+        hull_mount_opts o;
+        if (hull_mount_opts_parse(m->options, &o) < 0)
+                return hull_error_set(err, ENOMEM, "mounts[%zu]", idx);
+        const char *type = m->type && *m->type ? m->type : NULL;
+        bool bind = (o.flags & MS_BIND) || (type && strcmp(type, "bind") == 0);
+        _cleanup_free_ char *source = NULL;
+        int ret = 0, target = -1, newfd = -1;
+        if (bind) {
+                if (!m->source) {
+                        ret = hull_error_set_raw(err, EINVAL, "mounts[%zu].source: a bind mount needs a source", idx);
+                        goto out;
+                }
+                source = m->source[0] == '/' ? strdup(m->source) : hull_strdup_printf("%s/%s", r->bundle, m->source);
+        } else
+                source = strdup(m->source ? m->source : (type ? type : "none"));
+        if (!source) {
+                ret = hull_error_set(err, ENOMEM, "mounts[%zu]", idx);
+                goto out;
+        }
+        if (strcmp(m->destination, "/dev") == 0 && bind)
+                r->dev_is_bind = true;
+
+        bool is_file = false;
+        if (bind) {
+                struct stat st;
+                if (stat(source, &st) < 0) {
+                        ret = hull_error_set(err, errno, "mounts[%zu]: bind source %s", idx, source);
+                        goto out;
+                }
+                is_file = !S_ISDIR(st.st_mode);
+        }
+        target = hull_mkpath_in_root(r->rootfd, m->destination, 0755, is_file);
+        if (target < 0) {
+                ret = hull_error_set(err, -target, "mounts[%zu]: create mount point %s in the rootfs", idx, m->destination);
+                target = -1;
+                goto out;
+        }
+        if (type && strcmp(type, "cgroup") == 0) {
+                if (r->need_cgroups && (ret = r->need_cgroups(r->userdata, err)) < 0)
+                        goto out;
+                ret = mount_cgroup(r, m, &o, target, err);
+                goto out;
+        }
+        unsigned long flags = o.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+        int r2;
+        if (bind) {
+                r2 = hull_mount_at(r->rootfd, m->destination, target, source, NULL, MS_BIND | (o.flags & MS_REC), NULL,
+                                   &newfd);
+                if (r2 < 0) {
+                        ret = hull_error_set(err, -r2, "mount %s on %s (bind)", source, m->destination);
+                        goto out;
+                }
+                if (flags & ~(MS_SILENT | MS_LAZYTIME | MS_SYNCHRONOUS | MS_DIRSYNC | MS_MANDLOCK | MS_I_VERSION)) {
+                        r2 = remount_bind(newfd, flags, o.clear);
+                        if (r2 < 0) {
+                                ret = hull_error_set(err, -r2, "remount %s with its options", m->destination);
+                                goto out;
+                        }
+                }
+        } else {
+                r2 = hull_mount_at(r->rootfd, m->destination, target, source, type, flags | (o.flags & MS_REMOUNT), o.data,
+                                   &newfd);
+                if (r2 == -EPERM && r->userns && type &&
+                    (strcmp(type, "sysfs") == 0 || strcmp(type, "mqueue") == 0)) {
+                        /* Without its own network (ipc) namespace a user namespace cannot
+                         * mount sysfs (mqueue): bind the host's, as runc does for rootless. */
+                        const char *host = strcmp(type, "sysfs") == 0 ? "/sys" : "/dev/mqueue";
+                        r2 = hull_mount_at(r->rootfd, m->destination, target, host, NULL, MS_BIND | MS_REC, NULL, &newfd);
+                        if (r2 == 0)
+                                r2 = remount_bind(newfd, flags, o.clear);
+                }
+                if (r2 < 0) {
+                        ret = hull_error_set(err, -r2, "mount %s on %s (type %s)", source, m->destination,
+                                             type ? type : "none");
+                        goto out;
+                }
+                if (o.tmpcopyup) {
+                        _cleanup_close_ int under = openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        _cleanup_close_ int over = openat(newfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        if (under < 0 || over < 0 || (r2 = copy_tree(under, over)) < 0) {
+                                ret = hull_error_set(err, under < 0 || over < 0 ? errno : -r2, "tmpcopyup into %s",
+                                                     m->destination);
+                                goto out;
+                        }
+                }
+        }
+        if ((r2 = set_propagation(newfd, &o)) < 0) {
+                ret = hull_error_set(err, -r2, "set propagation of %s", m->destination);
+                goto out;
+        }
+        if ((r2 = set_recursive_attrs(newfd, &o)) < 0)
+                ret = hull_error_set(err, -r2, "set recursive attributes of %s", m->destination);
+out:
+        if (target >= 0)
+                close(target);
+        if (newfd >= 0)
+                close(newfd);
+        hull_mount_opts_done(&o);
+        return ret;
+}
+
+int hull_rootfs_mount_all(hull_rootfs *r, hull_error **err) {
+        for (size_t i = 0; i < r->spec->n_mounts; i++) {
+                int ret = mount_one(r, &r->spec->mounts[i], i, err);
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
+}
+
+int hull_rootfs_setup_dev(hull_rootfs *r, hull_error **err) {
+        int ret = 0;
+        if (!r->dev_is_bind)
+                ret = hull_devices_create_default(r, err);
+        if (ret == 0)
+                ret = hull_devices_create_config(r, err);
+        return ret;
+}
+
+int hull_rootfs_make_cwd(hull_rootfs *r, const char *cwd, hull_error **err) {
+        if (!cwd || strcmp(cwd, "/") == 0)
+                return 0;
+        int fd = hull_open_in_root(r->rootfd, cwd, O_PATH, 0);
+        if (fd == -ENOENT)
+                fd = hull_mkpath_in_root(r->rootfd, cwd, 0755, false);
+        if (fd < 0)
+                return hull_error_set(err, -fd, "process.cwd: create %s", cwd);
+        close(fd);
+        return 0;
+}
+
+int hull_rootfs_pivot(hull_rootfs *r, bool no_pivot, hull_error **err) {
+        if (fchdir(r->rootfd) < 0)
+                return hull_error_set(err, errno, "chdir to rootfs");
+        if (no_pivot) {
+                if (sys_mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+                        return hull_error_set(err, errno, "move rootfs to /");
+                if (chroot(".") < 0)
+                        return hull_error_set(err, errno, "chroot");
+        } else {
+                _cleanup_close_ int oldroot = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (oldroot < 0)
+                        return hull_error_set(err, errno, "open old root");
+                if (sys_pivot_root(".", ".") < 0)
+                        return hull_error_set(err, errno, "pivot_root (--no-pivot avoids it where the host cannot)");
+                /* The old root is now stacked under the new one: detach it, without
+                 * letting the unmount propagate back to the host. */
+                if (fchdir(oldroot) < 0)
+                        return hull_error_set(err, errno, "chdir to old root");
+                if (sys_mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                        return hull_error_set(err, errno, "make old root a slave");
+                if (sys_umount2(".", MNT_DETACH) < 0)
+                        return hull_error_set(err, errno, "unmount old root");
+        }
+        if (chdir("/") < 0)
+                return hull_error_set(err, errno, "chdir /");
+        close(r->rootfd);
+        r->rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (r->rootfd < 0)
+                return hull_error_set(err, errno, "open new root");
+        return 0;
+}
+
+static int mask_path(hull_rootfs *r, const char *path, hull_error **err) {
+        int fd = hull_open_in_root(r->rootfd, path, O_PATH | O_NOFOLLOW, 0);
+        if (fd == -ENOENT)
+                return 0;
+        if (fd < 0)
+                return hull_error_set(err, -fd, "linux.maskedPaths: open %s", path);
+        _cleanup_close_ int target = fd;
+        struct stat st;
+        if (fstat(target, &st) < 0)
+                return hull_error_set(err, errno, "linux.maskedPaths: stat %s", path);
+        int r2;
+        if (S_ISDIR(st.st_mode))
+                r2 = hull_mount_at(r->rootfd, path, target, "tmpfs", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                                   "size=0,mode=0555", NULL);
+        else {
+                if (r->devnull_fd < 0)
+                        return hull_error_set_raw(err, ENODEV, "linux.maskedPaths: the host has no /dev/null (char 1:3) to mask %s with",
+                                                  path);
+                char src[HULL_FD_PATH_MAX];
+                hull_fd_path(r->devnull_fd, src, sizeof(src));
+                r2 = hull_mount_at(r->rootfd, path, target, src, NULL, MS_BIND, NULL, NULL);
+        }
+        if (r2 < 0)
+                return hull_error_set(err, -r2, "linux.maskedPaths: mask %s", path);
+        return 0;
+}
+
+static int readonly_path(hull_rootfs *r, const char *path, hull_error **err) {
+        int fd = hull_open_in_root(r->rootfd, path, O_PATH | O_NOFOLLOW, 0);
+        if (fd == -ENOENT)
+                return 0;
+        if (fd < 0)
+                return hull_error_set(err, -fd, "linux.readonlyPaths: open %s", path);
+        _cleanup_close_ int target = fd;
+        char p[HULL_FD_PATH_MAX];
+        hull_fd_path(target, p, sizeof(p));
+        int nfd = -1;
+        int r2 = hull_mount_at(r->rootfd, path, target, p, NULL, MS_BIND | MS_REC, NULL, &nfd);
+        if (r2 == 0) {
+                r2 = remount_bind(nfd, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
+                close(nfd);
+        }
+        if (r2 < 0)
+                return hull_error_set(err, -r2, "linux.readonlyPaths: make %s read-only", path);
+        return 0;
+}
+
+int hull_rootfs_mask(hull_rootfs *r, hull_error **err) {
+        int ret;
+        for (size_t i = 0; r->spec->readonly_paths && r->spec->readonly_paths[i]; i++)
+                if ((ret = readonly_path(r, r->spec->readonly_paths[i], err)) < 0)
+                        return ret;
+        for (size_t i = 0; r->spec->masked_paths && r->spec->masked_paths[i]; i++)
+                if ((ret = mask_path(r, r->spec->masked_paths[i], err)) < 0)
+                        return ret;
+        return 0;
+}
+
+int hull_rootfs_finalize(hull_rootfs *r, hull_error **err) {
+        if (r->spec->root_readonly) {
+                unsigned long f = MS_BIND | MS_REMOUNT | MS_RDONLY;
+                if (sys_mount(NULL, "/", NULL, f, NULL) < 0) {
+                        if (errno != EPERM || sys_mount(NULL, "/", NULL, f | locked_flags(r->rootfd), NULL) < 0)
+                                return hull_error_set(err, errno, "root.readonly: remount / read-only");
+                }
+        }
+        if (r->spec->rootfs_propagation) {
+                const hull_mount_flag *f = hull_mount_flag_lookup(r->spec->rootfs_propagation);
+                if (f && f->kind == 1 && sys_mount(NULL, "/", NULL, f->flag, NULL) < 0)
+                        return hull_error_set(err, errno, "linux.rootfsPropagation: set %s on /", r->spec->rootfs_propagation);
+        }
+        return 0;
+}

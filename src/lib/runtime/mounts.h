@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The container's root file system.  Everything here runs in the container
+ * process, in its new mount namespace; the functions say whether they run
+ * before or after pivot_root. */
+
+#include <stdbool.h>
+
+#include "cgroup.h"
+#include "spec/spec.h"
+#include "util/error.h"
+
+typedef struct hull_rootfs {
+        const hull_spec *spec;
+        const char *rootfs;   /* absolute host path */
+        const char *bundle;   /* absolute host path */
+        hull_cgroup *cg;      /* for "cgroup" mounts; may be NULL */
+        bool userns;          /* in a new user namespace: no mknod, locked mount flags */
+        bool cgroupns;        /* the container has its own cgroup namespace */
+        bool netns;           /* the container has its own network namespace */
+        int rootfd;           /* the rootfs after its self bind mount (before pivot), "/" after */
+        int devnull_fd;       /* the host's /dev/null, verified char 1:3 (O_PATH) */
+        bool dev_is_bind;     /* /dev comes from a bind mount: leave it alone */
+        /* Called before the first "cgroup" mount: the process must be in its
+         * cgroups (and cgroup namespace) by then. */
+        int (*need_cgroups)(void *userdata, hull_error **err);
+        void *userdata;
+} hull_rootfs;
+
+void hull_rootfs_init(hull_rootfs *r);
+void hull_rootfs_done(hull_rootfs *r);
+
+/* Before pivot: root propagation, the rootfs bound onto itself, rootfd. */
+int hull_rootfs_prepare(hull_rootfs *r, hull_error **err);
+
+/* Before pivot: config.json's mounts, in order. */
+int hull_rootfs_mount_all(hull_rootfs *r, hull_error **err);
+
+/* Before pivot: the default /dev (devices.c) and linux.devices. */
+int hull_rootfs_setup_dev(hull_rootfs *r, hull_error **err);
+
+/* Makes process.cwd exist (before pivot). */
+int hull_rootfs_make_cwd(hull_rootfs *r, const char *cwd, hull_error **err);
+
+/* pivot_root (or, with no_pivot, MS_MOVE + chroot) into the rootfs.  After
+ * it, r->rootfd is "/". */
+int hull_rootfs_pivot(hull_rootfs *r, bool no_pivot, hull_error **err);
+
+/* Before pivot (the host's /dev/null is reachable only then): readonlyPaths,
+ * then maskedPaths. */
+int hull_rootfs_mask(hull_rootfs *r, hull_error **err);
+
+/* After pivot: root.readonly, rootfsPropagation. */
+int hull_rootfs_finalize(hull_rootfs *r, hull_error **err);
+
+/* After pivot: opens a pty in the container's devpts and binds its peer on
+ * /dev/console.  Returns the master in *ret_master and the peer in *ret_slave. */
+int hull_rootfs_open_console(int rootfd, const hull_spec_process *p, bool bind_console, int *ret_master,
+                             int *ret_slave, hull_error **err);
+
+/* devices.c */
+int hull_devices_create_default(hull_rootfs *r, hull_error **err);
+int hull_devices_create_config(hull_rootfs *r, hull_error **err);
+/* Creates a device node at path inside r->rootfd (bind mounts the host's node
+ * when in a user namespace). */
+int hull_device_make(hull_rootfs *r, const char *path, char type, unsigned major, unsigned minor, mode_t mode,
+                     uid_t uid, gid_t gid, hull_error **err);
+
+/* Parsed mount options. */
+typedef struct hull_mount_opts {
+        unsigned long flags;       /* MS_* to set */
+        unsigned long clear;       /* MS_* explicitly cleared ("rw", "suid", ...) */
+        unsigned long propagation[4];
+        size_t n_propagation;
+        unsigned long long attr_set, attr_clr; /* recursive mount_setattr */
+        bool tmpcopyup;
+        char *data;                /* the rest, comma-joined, for the file system */
+} hull_mount_opts;
+
+int hull_mount_opts_parse(char *const *options, hull_mount_opts *ret);
+void hull_mount_opts_done(hull_mount_opts *o);
+
+/* Mounts `source` on the already-opened target fd; used for masks too.
+ * Returns an O_PATH fd of the new mount's root (reopened by path). */
+int hull_mount_at(int rootfd, const char *dest, int target_fd, const char *source, const char *type,
+                  unsigned long flags, const char *data, int *ret_fd);

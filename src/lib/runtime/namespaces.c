@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Namespaces: the ones joined by path, user namespace id maps, time
+ * namespace offsets. */
+#include "namespaces.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/strv.h"
+#include "util/sys.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+void hull_ns_fds_init(int fds[_HULL_NS_MAX]) {
+        for (int i = 0; i < _HULL_NS_MAX; i++)
+                fds[i] = -1;
+}
+
+void hull_ns_fds_close(int fds[_HULL_NS_MAX]) {
+        for (int i = 0; i < _HULL_NS_MAX; i++)
+                if (fds[i] >= 0) {
+                        close(fds[i]);
+                        fds[i] = -1;
+                }
+}
+
+int hull_ns_open_paths(const hull_spec *spec, int fds[_HULL_NS_MAX], hull_error **err) {
+        size_t idx = 0;
+        for (int t = 0; t < _HULL_NS_MAX; t++) {
+                if (!spec->ns[t].present)
+                        continue;
+                idx++;
+                if (!spec->ns[t].path)
+                        continue;
+                int fd = open(spec->ns[t].path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0)
+                        return hull_error_set(err, errno, "linux.namespaces: open %s namespace %s", hull_ns_type_name(t),
+                                              spec->ns[t].path);
+                int type = ioctl(fd, NS_GET_NSTYPE);
+                if (type >= 0 && type != hull_ns_clone_flag(t)) {
+                        close(fd);
+                        return hull_error_set_raw(err, EINVAL, "linux.namespaces: %s is not a %s namespace",
+                                                  spec->ns[t].path, hull_ns_type_name(t));
+                }
+                fds[t] = fd;
+        }
+        (void) idx;
+        return 0;
+}
+
+static int format_map(const hull_spec_idmap *m, size_t n, char **ret) {
+        size_t cap = n * 36 + 1;
+        char *s = malloc(cap), *p = s;
+        if (!s)
+                return -ENOMEM;
+        *p = 0;
+        for (size_t i = 0; i < n; i++)
+                p += snprintf(p, cap - (size_t) (p - s), "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+        *ret = s;
+        return 0;
+}
+
+/* newuidmap PID cid hid size ... for unprivileged callers with several ranges. */
+static int run_helper(const char *helper, pid_t pid, const hull_spec_idmap *m, size_t n) {
+        _cleanup_strv_ char **argv = NULL;
+        if (hull_strv_push(&argv, helper) < 0 || hull_strv_consume(&argv, hull_strdup_printf("%d", (int) pid)) < 0)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                if (hull_strv_consume(&argv, hull_strdup_printf("%u", m[i].container_id)) < 0 ||
+                    hull_strv_consume(&argv, hull_strdup_printf("%u", m[i].host_id)) < 0 ||
+                    hull_strv_consume(&argv, hull_strdup_printf("%u", m[i].size)) < 0)
+                        return -ENOMEM;
+        pid_t child = fork();
+        if (child < 0)
+                return -errno;
+        if (child == 0) {
+                static const char *const dirs[] = { "/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/" };
+                for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                        char path[64];
+                        snprintf(path, sizeof(path), "%s%s", dirs[i], helper);
+                        execv(path, argv);
+                }
+                _exit(127);
+        }
+        int status;
+        while (waitpid(child, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+                return -ENOENT;
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EPERM;
+}
+
+static int write_map(pid_t pid, const char *file, const char *helper, const hull_spec_idmap *m, size_t n,
+                     hull_error **err) {
+        _cleanup_free_ char *text = NULL;
+        if (format_map(m, n, &text) < 0)
+                return hull_error_set(err, ENOMEM, "id map");
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, file);
+        int r = hull_write_str_at(AT_FDCWD, path, text);
+        if (r == -EPERM && geteuid() != 0) {
+                int h = run_helper(helper, pid, m, n);
+                if (h == 0)
+                        return 0;
+                if (h == -ENOENT)
+                        return hull_error_set(err, EPERM,
+                                              "write %s (an unprivileged user can map only itself; %s is not installed)",
+                                              path, helper);
+                return hull_error_set(err, -h, "%s for %s", helper, path);
+        }
+        if (r < 0)
+                return hull_error_set(err, -r, "write %s", path);
+        return 0;
+}
+
+int hull_ns_write_maps(pid_t pid, const hull_spec *spec, hull_error **err) {
+        int r = write_map(pid, "uid_map", "newuidmap", spec->uid_mappings, spec->n_uid_mappings, err);
+        if (r < 0)
+                return r;
+        /* An unprivileged writer of gid_map must deny setgroups first. */
+        if (geteuid() != 0 && spec->n_gid_mappings == 1 && spec->gid_mappings[0].host_id == getegid() &&
+            spec->gid_mappings[0].size == 1) {
+                char path[64];
+                snprintf(path, sizeof(path), "/proc/%d/setgroups", (int) pid);
+                (void) hull_write_str_at(AT_FDCWD, path, "deny");
+        }
+        return write_map(pid, "gid_map", "newgidmap", spec->gid_mappings, spec->n_gid_mappings, err);
+}
+
+int hull_ns_set_time_offsets(const hull_spec *spec, hull_error **err) {
+        char buf[128];
+        snprintf(buf, sizeof(buf), "monotonic %lld %u\nboottime %lld %u\n", (long long) spec->time_monotonic_secs,
+                 spec->time_monotonic_nsecs, (long long) spec->time_boottime_secs, spec->time_boottime_nsecs);
+        int r = hull_write_str_at(AT_FDCWD, "/proc/self/timens_offsets", buf);
+        if (r < 0)
+                return hull_error_set(err, -r, "linux.timeOffsets: write /proc/self/timens_offsets");
+        return 0;
+}
+
+int hull_ns_join(int fds[_HULL_NS_MAX], const bool which[_HULL_NS_MAX], hull_error **err) {
+        /* The user namespace first: it decides what the others may do. */
+        static const hull_ns_type order[] = { HULL_NS_USER, HULL_NS_IPC, HULL_NS_UTS, HULL_NS_NETWORK,
+                                              HULL_NS_CGROUP, HULL_NS_PID, HULL_NS_TIME, HULL_NS_MOUNT };
+        for (size_t i = 0; i < ELEMENTSOF(order); i++) {
+                hull_ns_type t = order[i];
+                if (fds[t] < 0 || !which[t])
+                        continue;
+                if (sys_setns(fds[t], hull_ns_clone_flag(t)) < 0)
+                        return hull_error_set(err, errno, "join %s namespace", hull_ns_type_name(t));
+        }
+        return 0;
+}

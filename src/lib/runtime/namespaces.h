@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "spec/spec.h"
+#include "util/error.h"
+
+void hull_ns_fds_init(int fds[_HULL_NS_MAX]);
+void hull_ns_fds_close(int fds[_HULL_NS_MAX]);
+
+/* Opens the namespaces that config.json joins by path, checking each is of
+ * its type.  fds[t] = -1 for the others. */
+int hull_ns_open_paths(const hull_spec *spec, int fds[_HULL_NS_MAX], hull_error **err);
+
+/* Writes uid_map/gid_map of pid (newuidmap/newgidmap for unprivileged
+ * callers with more than their own id). */
+int hull_ns_write_maps(pid_t pid, const hull_spec *spec, hull_error **err);
+
+/* After unshare(CLONE_NEWTIME): sets the offsets of time_for_children. */
+int hull_ns_set_time_offsets(const hull_spec *spec, hull_error **err);
+
+/* setns() into fds[t] for each t with which[t], the user namespace first. */
+int hull_ns_join(int fds[_HULL_NS_MAX], const bool which[_HULL_NS_MAX], hull_error **err);

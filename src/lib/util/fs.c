@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "sys.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+int hull_read_file_at(int dfd, const char *path, size_t max, char **ret, size_t *ret_len) {
+        if (max == 0)
+                max = 64u << 20;
+        _cleanup_close_ int fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        size_t cap = 4096, len = 0;
+        struct stat st;
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+                if ((size_t) st.st_size > max)
+                        return -EFBIG;
+                cap = (size_t) st.st_size + 1;
+        }
+        _cleanup_free_ char *buf = malloc(cap);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                if (len + 1 >= cap) {
+                        if (cap > max)
+                                return -EFBIG;
+                        char *n = realloc(buf, cap * 2);
+                        if (!n)
+                                return -ENOMEM;
+                        buf = n;
+                        cap *= 2;
+                }
+                ssize_t n = read(fd, buf + len, cap - len - 1);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        break;
+                len += (size_t) n;
+        }
+        if (len > max)
+                return -EFBIG;
+        buf[len] = 0;
+        if (ret_len)
+                *ret_len = len;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+int hull_write_file_at(int dfd, const char *path, const char *data, size_t len) {
+        int f = hull_sys_fault(HULL_SYS_WRITE_FILE);
+        if (f)
+                return -f;
+        _cleanup_close_ int fd = openat(dfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+        if (fd < 0)
+                return -errno;
+        ssize_t n;
+        do
+                n = write(fd, data, len);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return -errno;
+        if ((size_t) n != len)
+                return -EIO;
+        return 0;
+}
+
+int hull_write_str_at(int dfd, const char *path, const char *s) {
+        return hull_write_file_at(dfd, path, s, strlen(s));
+}
+
+int hull_write_atomic_at(int dfd, const char *name, const void *data, size_t len, mode_t mode, unsigned flags,
+                         hull_error **err) {
+        char tmp[512];
+        int r = snprintf(tmp, sizeof(tmp), ".%s.tmp.%d", name, (int) getpid());
+        if (r < 0 || (size_t) r >= sizeof(tmp))
+                return hull_error_set(err, ENAMETOOLONG, "write %s", name);
+        _cleanup_close_ int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+        if (fd < 0)
+                return hull_error_set(err, errno, "create %s", tmp);
+        const char *p = data;
+        size_t left = len;
+        while (left > 0) {
+                ssize_t n = write(fd, p, left);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        r = hull_error_set(err, errno, "write %s", name);
+                        goto fail;
+                }
+                p += n;
+                left -= (size_t) n;
+        }
+        if ((flags & HULL_WRITE_DURABLE) && sys_fsync(fd) < 0) {
+                r = hull_error_set(err, errno, "fsync %s", name);
+                goto fail;
+        }
+        if (sys_renameat(dfd, tmp, dfd, name) < 0) {
+                r = hull_error_set(err, errno, "rename %s", name);
+                goto fail;
+        }
+        /* The directory entry is durable only once the directory is synced. */
+        if (flags & HULL_WRITE_DURABLE)
+                (void) fsync(dfd);
+        return 0;
+fail:
+        (void) unlinkat(dfd, tmp, 0);
+        return r;
+}
+
+int hull_mkdir_p_at(int dfd, const char *path, mode_t mode) {
+        /* Usually only the leaf is missing: try it first. */
+        if (sys_mkdirat(dfd, path, mode) == 0 || errno == EEXIST)
+                return 0;
+        if (errno != ENOENT)
+                return -errno;
+        _cleanup_free_ char *p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+        for (char *s = p + 1; *s; s++) {
+                if (*s != '/')
+                        continue;
+                *s = 0;
+                if (sys_mkdirat(dfd, p, mode) < 0 && errno != EEXIST)
+                        return -errno;
+                *s = '/';
+        }
+        if (sys_mkdirat(dfd, p, mode) < 0 && errno != EEXIST)
+                return -errno;
+        return 0;
+}
+
+static int rm_rf_children(int fd, dev_t dev) {
+        DIR *d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -errno;
+        }
+        int ret = 0;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                struct stat st;
+                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                        if (errno != ENOENT && ret == 0)
+                                ret = -errno;
+                        continue;
+                }
+                if (S_ISDIR(st.st_mode)) {
+                        if (st.st_dev != dev) {
+                                if (ret == 0)
+                                        ret = -EBUSY;
+                                continue;
+                        }
+                        int sub = openat(dirfd(d), de->d_name,
+                                         O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (sub >= 0) {
+                                int r = rm_rf_children(sub, dev);
+                                if (r < 0 && ret == 0)
+                                        ret = r;
+                        }
+                        if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT && ret == 0)
+                                ret = -errno;
+                } else if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT && ret == 0)
+                        ret = -errno;
+        }
+        closedir(d);
+        return ret;
+}
+
+int hull_rm_rf_at(int dfd, const char *path) {
+        int fd = openat(dfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+                if (errno == ENOENT)
+                        return 0;
+                if (errno == ENOTDIR || errno == ELOOP)
+                        return unlinkat(dfd, path, 0) < 0 && errno != ENOENT ? -errno : 0;
+                return -errno;
+        }
+        struct stat st;
+        if (fstat(fd, &st) < 0) {
+                close(fd);
+                return -errno;
+        }
+        int r = rm_rf_children(fd, st.st_dev);
+        if (unlinkat(dfd, path, AT_REMOVEDIR) < 0 && errno != ENOENT && r == 0)
+                r = -errno;
+        return r;
+}
+
+int hull_open_in_root(int rootfd, const char *path, int flags, mode_t mode) {
+        struct open_how how = {
+                .flags = (unsigned long long) (flags | O_CLOEXEC),
+                .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        while (*path == '/')
+                path++;
+        if (!*path)
+                path = ".";
+        int fd;
+        do
+                fd = (int) syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+        while (fd < 0 && errno == EAGAIN);
+        return fd < 0 ? -errno : fd;
+}
+
+int hull_mkpath_in_root(int rootfd, const char *path, mode_t mode, bool last_is_file) {
+        _cleanup_free_ char *buf = strdup(path);
+        if (!buf)
+                return -ENOMEM;
+        _cleanup_close_ int cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+        if (cur < 0)
+                return -errno;
+        char *p = buf;
+        while (*p == '/')
+                p++;
+        if (!*p)
+                return TAKE_FD(cur);
+        for (;;) {
+                char *slash = strchr(p, '/');
+                bool last;
+                if (slash) {
+                        *slash = 0;
+                        char *q = slash + 1;
+                        while (*q == '/')
+                                q++;
+                        last = (*q == 0);
+                } else
+                        last = true;
+                const char *comp = p;
+                /* Resolve the prefix so far (buf, NUL-terminated at the current
+                 * component) inside the root: the same result as a walk. */
+                int fd = hull_open_in_root(rootfd, buf, O_PATH, 0);
+                if (fd == -ENOENT) {
+                        if (strcmp(comp, "..") == 0 || strcmp(comp, ".") == 0)
+                                return -EINVAL;
+                        if (last && last_is_file) {
+                                int f = openat(cur, comp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+                                if (f < 0 && errno != EEXIST)
+                                        return -errno;
+                                if (f >= 0)
+                                        close(f);
+                        } else if (sys_mkdirat(cur, comp, mode) < 0 && errno != EEXIST)
+                                return -errno;
+                        fd = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC | ((last && last_is_file) ? 0 : O_DIRECTORY));
+                        if (fd < 0)
+                                return errno == ELOOP ? -ELOOP : -errno;
+                } else if (fd < 0)
+                        return fd;
+                if (!last) {
+                        struct stat st;
+                        if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+                                close(fd);
+                                return -ENOTDIR;
+                        }
+                }
+                close(cur);
+                cur = fd;
+                if (last)
+                        return TAKE_FD(cur);
+                *slash = '/';
+                p = slash + 1;
+                while (*p == '/')
+                        p++;
+        }
+}
+
+const char *hull_fd_path(int fd, char *buf, size_t size) {
+        snprintf(buf, size, "/proc/self/fd/%d", fd);
+        return buf;
+}
+
+int hull_cloexec_from(int from) {
+        if (syscall(SYS_close_range, (unsigned) from, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+                return 0;
+        DIR *d = opendir("/proc/self/fd");
+        if (!d)
+                return -errno;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                int fd = atoi(de->d_name);
+                if (de->d_name[0] == '.' || fd < from || fd == dirfd(d))
+                        continue;
+                int fl = fcntl(fd, F_GETFD);
+                if (fl >= 0)
+                        (void) fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+        }
+        closedir(d);
+        return 0;
+}
+
+bool hull_path_is_abs_clean(const char *p) {
+        return p && p[0] == '/';
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+/* Reads a whole file (at most max bytes, 0 = 64 MiB) into a NUL-terminated
+ * buffer.  Returns 0 or -errno; *ret is owned by the caller. */
+int hull_read_file_at(int dfd, const char *path, size_t max, char **ret, size_t *ret_len);
+
+/* Writes a string to an existing file (a /proc or cgroup knob): one write(2).
+ * Returns 0 or -errno. */
+int hull_write_file_at(int dfd, const char *path, const char *data, size_t len);
+int hull_write_str_at(int dfd, const char *path, const char *s);
+
+/* Atomically replaces dfd/name: temp file, write, (fsync), rename, (fsync
+ * dir).  HULL_WRITE_DURABLE adds the fsyncs: for what must survive a crash
+ * (images, bundles).  Runtime state under /run is volatile by definition --
+ * after a power loss the processes it describes are gone -- so it is written
+ * atomically but not synced.  Returns 0 or a negative value with *err set. */
+#define HULL_WRITE_DURABLE 1u
+int hull_write_atomic_at(int dfd, const char *name, const void *data, size_t len, mode_t mode, unsigned flags,
+                         hull_error **err);
+
+/* mkdir -p on the host, relative to dfd (AT_FDCWD allowed).  Returns 0 or -errno. */
+int hull_mkdir_p_at(int dfd, const char *path, mode_t mode);
+
+/* Removes dfd/path and everything below it, never crossing mount points and
+ * never following symlinks.  Returns 0 or -errno (ENOENT is success). */
+int hull_rm_rf_at(int dfd, const char *path);
+
+/* Opens `path` inside the tree rooted at rootfd as if rootfd were "/":
+ * openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS).  Returns an fd or -errno. */
+int hull_open_in_root(int rootfd, const char *path, int flags, mode_t mode);
+
+/* Like hull_open_in_root() but creates missing directories on the way
+ * (mode `mode`); with `last_is_file` the last component is created as an
+ * empty regular file instead.  Returns an O_PATH fd to the target, or -errno.
+ * Never creates anything outside rootfd: each component is created in the
+ * already-resolved parent with mkdirat and re-opened with O_NOFOLLOW. */
+int hull_mkpath_in_root(int rootfd, const char *path, mode_t mode, bool last_is_file);
+
+/* "/proc/self/fd/<fd>" into buf (at least 32 bytes). */
+const char *hull_fd_path(int fd, char *buf, size_t size);
+#define HULL_FD_PATH_MAX 40
+
+/* Makes every fd >= from close-on-exec (close_range, or a /proc/self/fd walk). */
+int hull_cloexec_from(int from);
+
+bool hull_path_is_abs_clean(const char *p);
