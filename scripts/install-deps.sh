@@ -10,7 +10,7 @@ PACKAGES=(
         libjansson-dev libseccomp-dev libcmocka-dev
         musl-tools
         # tests
-        bats jq busybox-static util-linux iproute2 procps psmisc strace
+        bats jq busybox-static util-linux iproute2 procps psmisc strace time
         libclang-rt-14-dev clang
         # peers compared against in tests and benchmarks
         runc crun hyperfine

@@ -2,7 +2,7 @@
 # Runs every test suite, each reporting TAP, and tallies them.
 # The last line printed is "N passed, N failed".
 #
-#   tests/run-all.sh [suite...]     suites: unit unit-asan integration conformance init security fuzz
+#   tests/run-all.sh [suite...]     suites: lint unit unit-asan fuzz integration conformance robustness init security
 #
 # HULL_MUST_WORK=1 turns skips of features that must exist into failures (the
 # helpers in tests/lib/helpers.bash do that); CI sets it.
@@ -15,7 +15,7 @@ export HULL_BUILD=$ROOT/$BUILD HULL_BUILD_ASAN=$ROOT/$BUILD_ASAN HULL_SRC=$ROOT
 
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then
-        suites=(unit unit-asan fuzz integration conformance init security)
+        suites=(lint unit unit-asan fuzz integration conformance robustness init security)
 fi
 
 passed=0 failed=0 skipped=0
@@ -74,6 +74,14 @@ run_bats() {
 
 for s in "${suites[@]}"; do
         case $s in
+        lint)
+                out=$outdir/lint.tap; rc=0
+                if scripts/check-cleanup-jumps.sh "$BUILD/hull-config.h" >"$outdir/lint.out" 2>&1; then
+                        echo "ok 1 - no goto skips a _cleanup_ variable's initialisation" >"$out"
+                else
+                        { echo "not ok 1 - a goto skips a _cleanup_ variable's initialisation"; sed 's/^/# /' "$outdir/lint.out"; } >"$out"
+                fi
+                tally lint "$out" 0 ;;
         unit) run_unit unit "$ROOT/$BUILD" ;;
         unit-asan) run_unit unit-asan "$ROOT/$BUILD_ASAN" ;;
         fuzz)

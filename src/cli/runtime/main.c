@@ -115,6 +115,9 @@ int hull_runtime_main(int argc, char **argv) {
                 return 1;
         if (version) {
                 printf("hull-runtime version %s\nspec: %s\n", HULL_VERSION, HULL_OCI_VERSION);
+#ifdef HULL_FAULT_INJECTION
+                printf("build: fault-injection\n");
+#endif
                 return 0;
         }
         if (strcmp(log_format, "text") != 0 && strcmp(log_format, "json") != 0) {

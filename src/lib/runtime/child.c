@@ -195,6 +195,13 @@ _Noreturn void hull_child_main(hull_child *a) {
          * binary) while runtime code runs here: CVE-2019-5736. */
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         (void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        /* The parent's fds that we share until execve: its end of the socket
+         * (EOF must mean that it died) and the state dir, whose flock must not
+         * outlive the parent's verb. */
+        close(a->parent_sync_fd);
+        close(c->dir_fd);
+        close(c->root_fd);
+        c->dir_fd = c->root_fd = -1;
 
         if (a->two_stage)
                 two_stage(a);
@@ -204,7 +211,7 @@ _Noreturn void hull_child_main(hull_child *a) {
                 _exit(1);
         c->pid = m.status; /* our pid as the host sees it, for the hooks' state */
 
-        if (a->userns_new) {
+        if (a->userns_new || a->two_stage) {
                 /* Become the namespace's root (the map may not include our host id). */
                 if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
                         hull_error_set(&err, errno,

@@ -14,6 +14,7 @@
 typedef struct hull_child {
         hull_container *c;
         int sync_fd;            /* the child's end of the socketpair */
+        int parent_sync_fd;     /* the parent's end: closed first thing, so that EOF means the parent died */
         int exec_listen_fd;     /* create: the listening exec.sock that `start` connects to; run: -1 */
         int ns_fds[_HULL_NS_MAX];
         bool join_in_child[_HULL_NS_MAX]; /* namespaces the child setns()es into */

@@ -34,7 +34,6 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-#define EXEC_SOCK "exec.sock"
 
 /* Binds or connects an AF_UNIX socket to dfd/name (the state dir may be
  * deeper than sun_path allows: go through /proc/self/fd). */
@@ -51,13 +50,13 @@ static int unix_addr(int dfd, const char *name, struct sockaddr_un *sa, socklen_
 static int listen_exec_sock(hull_container *c, int *ret_fd, hull_error **err) {
         struct sockaddr_un sa;
         socklen_t len;
-        if (unix_addr(c->dir_fd, EXEC_SOCK, &sa, &len) < 0)
+        if (unix_addr(c->dir_fd, HULL_EXEC_SOCK, &sa, &len) < 0)
                 return hull_error_set(err, ENAMETOOLONG, "exec socket");
         _cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return hull_error_set(err, errno, "exec socket");
         if (bind(fd, (struct sockaddr *) &sa, len) < 0 || listen(fd, 1) < 0)
-                return hull_error_set(err, errno, "bind %s/%s", c->id, EXEC_SOCK);
+                return hull_error_set(err, errno, "bind %s/%s", c->id, HULL_EXEC_SOCK);
         *ret_fd = TAKE_FD(fd);
         return 0;
 }
@@ -126,6 +125,24 @@ static int check_spec(const hull_spec *s, const char *where, hull_error **err) {
                 if (s->mounts[i].n_uid_mappings || s->mounts[i].n_gid_mappings)
                         return hull_error_set_raw(err, EOPNOTSUPP, "%s: mounts[%zu].uidMappings: idmapped mounts are not supported yet", where, i);
         return 0;
+}
+
+/* Sends a message to the container process.  When it is gone, its last word
+ * (an ERROR message still queued on the socket) is the error to report. */
+static int send_to_child(int sock, hull_sync_type type, int status, const char *what, hull_error **err) {
+        int r = hull_sync_send(sock, type, 0, status, NULL, -1);
+        if (r == 0)
+                return 0;
+        hull_sync_msg m;
+        struct timeval tv = { 1, 0 };
+        (void) setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        if (hull_sync_recv(sock, &m, NULL) == 0 && m.type == HULL_SYNC_ERROR) {
+                r = hull_error_set_raw(err, m.errnum > 0 ? m.errnum : EIO, "%s", m.text);
+                if (err && *err)
+                        (*err)->status = m.status;
+                return r;
+        }
+        return hull_error_set(err, -r, "%s", what);
 }
 
 typedef struct create_run {
@@ -237,7 +254,7 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         }
         unsigned preserve = opts->preserve_fds + listen_fds(&env);
 
-        hull_child a = { .c = c, .sync_fd = child_sync, .exec_listen_fd = exec_sock, .no_pivot = opts->no_pivot,
+        hull_child a = { .c = c, .sync_fd = child_sync, .parent_sync_fd = cr->sync, .exec_listen_fd = exec_sock, .no_pivot = opts->no_pivot,
                          .no_new_keyring = opts->no_new_keyring, .terminal = spec->process.terminal,
                          .preserve_fds = preserve, .env = env };
         memcpy(a.ns_fds, ns_fds, sizeof(ns_fds));
@@ -351,19 +368,15 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         c->pid = cr->pid;
         if (a.userns_new && hull_ns_write_maps(cr->pid, spec, err) < 0)
                 goto fail;
-        if (hull_sync_send(cr->sync, HULL_SYNC_GO, 0, cr->pid, NULL, -1) < 0) {
-                hull_error_set(err, errno, "start the container process");
+        if (send_to_child(cr->sync, HULL_SYNC_GO, cr->pid, "start the container process", err) < 0)
                 goto fail;
-        }
         if (!a.join_self) {
                 if (hull_cgroup_join(c->cg, cr->pid, cgfd >= 0, err) < 0) {
                         (void) hull_sync_send_error(cr->sync, *err);
                         goto fail;
                 }
-                if (hull_sync_send(cr->sync, HULL_SYNC_CGROUPS, 0, 0, NULL, -1) < 0) {
-                        hull_error_set(err, errno, "start the container process");
+                if (send_to_child(cr->sync, HULL_SYNC_CGROUPS, 0, "start the container process", err) < 0)
                         goto fail;
-                }
         }
         if (spec->n_hooks[HULL_HOOK_PRESTART] || spec->n_hooks[HULL_HOOK_CREATE_RUNTIME]) {
                 if (hull_sync_expect(cr->sync, HULL_SYNC_HOOKS, "create", NULL, NULL, err) < 0)
@@ -372,10 +385,8 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 if (hull_hooks_run(spec, HULL_HOOK_PRESTART, sj, err) < 0 ||
                     hull_hooks_run(spec, HULL_HOOK_CREATE_RUNTIME, sj, err) < 0)
                         goto fail;
-                if (hull_sync_send(cr->sync, HULL_SYNC_HOOKS_DONE, 0, 0, NULL, -1) < 0) {
-                        hull_error_set(err, errno, "create");
+                if (send_to_child(cr->sync, HULL_SYNC_HOOKS_DONE, 0, "create", err) < 0)
                         goto fail;
-                }
         }
         if (spec->process.terminal && hull_sync_expect(cr->sync, HULL_SYNC_PTY, "create", &cr->master, NULL, err) < 0)
                 goto fail;
@@ -507,11 +518,11 @@ int hull_container_start(hull_context *ctx, const char *id, hull_error **err) {
         struct sockaddr_un sa;
         socklen_t len;
         sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-        if (sock < 0 || unix_addr(c->dir_fd, EXEC_SOCK, &sa, &len) < 0 || connect(sock, (struct sockaddr *) &sa, len) < 0) {
+        if (sock < 0 || unix_addr(c->dir_fd, HULL_EXEC_SOCK, &sa, &len) < 0 || connect(sock, (struct sockaddr *) &sa, len) < 0) {
                 r = hull_error_set(err, errno, "start %s: connect to the container process", id);
                 goto out;
         }
-        (void) unlinkat(c->dir_fd, EXEC_SOCK, 0);
+        (void) unlinkat(c->dir_fd, HULL_EXEC_SOCK, 0);
         c->saved_status = HULL_STATUS_RUNNING;
         if ((r = hull_container_save(c, err)) < 0)
                 goto out;
@@ -535,8 +546,8 @@ int hull_container_run(hull_context *ctx, const char *id, const hull_create_opts
         }
         hull_container *c = cr.c;
         *ret_status = 0;
-        if (hull_sync_send(cr.sync, HULL_SYNC_START, 0, 0, NULL, -1) < 0)
-                r = hull_error_set(err, errno, "start %s", id);
+        if (send_to_child(cr.sync, HULL_SYNC_START, 0, "start", err) < 0)
+                r = hull_error_code(*err);
         else
                 r = wait_exec(cr.sync, id, err);
         close(TAKE_FD(cr.sync));

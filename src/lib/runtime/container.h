@@ -14,7 +14,7 @@
 
 #define HULL_STATE_FILE "state.json"
 #define HULL_CONFIG_FILE "config.json"
-#define HULL_EXEC_FIFO "exec.fifo"
+#define HULL_EXEC_SOCK "exec.sock" /* exists while the container is created, not started */
 
 typedef struct hull_container {
         hull_context *ctx;

@@ -34,6 +34,8 @@
 #endif
 
 typedef struct exec_child {
+        hull_container *c;
+        int parent_sync_fd;
         const hull_spec_process *proc;
         char **env;
         int sync_fd;
@@ -53,6 +55,9 @@ static _Noreturn void exec_child_main(exec_child *a) {
         int fd = a->sync_fd;
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         (void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        close(a->parent_sync_fd);
+        close(a->c->dir_fd);
+        close(a->c->root_fd);
         if (hull_sync_expect(fd, HULL_SYNC_GO, "wait for the runtime", NULL, NULL, &err) < 0)
                 _exit(1);
         if (a->ns_flags && sys_setns(a->init_pidfd, a->ns_flags) < 0) {
@@ -251,7 +256,7 @@ int hull_container_exec(hull_context *ctx, const char *id, const hull_exec_opts 
                 hull_signals_block(&old);
                 blocked = true;
         }
-        exec_child a = { .proc = &proc, .env = env, .sync_fd = sp[1], .init_pidfd = init_pidfd, .ns_flags = ns_flags,
+        exec_child a = { .c = c, .parent_sync_fd = sp[0], .proc = &proc, .env = env, .sync_fd = sp[1], .init_pidfd = init_pidfd, .ns_flags = ns_flags,
                          .preserve_fds = o->preserve_fds, .userns = c->spec->ns[HULL_NS_USER].present };
         int used_cgfd = cgfd;
         pid = hull_clone3(0, used_cgfd, &child_pidfd);

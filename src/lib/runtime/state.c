@@ -176,6 +176,8 @@ static const char *jstr(json_t *o, const char *k) {
 int hull_container_load(hull_context *ctx, const char *id, bool lock, hull_container **ret, hull_error **err) {
         if (!hull_container_id_valid(id))
                 return hull_error_set_raw(err, EINVAL, "invalid container id \"%s\"", id);
+        _cleanup_free_ char *text = NULL;
+        _cleanup_error_ hull_error *cerr = NULL;
         hull_container *c = container_alloc(ctx, id);
         if (!c)
                 return hull_error_set(err, ENOMEM, "container %s", id);
@@ -196,7 +198,6 @@ int hull_container_load(hull_context *ctx, const char *id, bool lock, hull_conta
                 r = hull_error_set(err, errno, "lock container %s", id);
                 goto fail;
         }
-        _cleanup_free_ char *text = NULL;
         size_t len = 0;
         r = hull_read_file_at(c->dir_fd, HULL_STATE_FILE, 0, &text, &len);
         if (r == -ENOENT) {
@@ -238,7 +239,6 @@ int hull_container_load(hull_context *ctx, const char *id, bool lock, hull_conta
         }
         /* The config as it was at create time: later edits of the bundle's
          * config.json must not affect the container. */
-        _cleanup_error_ hull_error *cerr = NULL;
         if (hull_spec_load(c->dir_fd, HULL_CONFIG_FILE, &c->spec, &cerr) < 0 && cerr->errnum != ENOENT)
                 hull_debug("container %s: %s", id, cerr->msg);
         *ret = c;
@@ -292,7 +292,7 @@ hull_status hull_container_status(hull_container *c) {
         }
         if (!hull_proc_alive(c->pid, c->pid_start))
                 return HULL_STATUS_STOPPED;
-        if (faccessat(c->dir_fd, HULL_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+        if (faccessat(c->dir_fd, HULL_EXEC_SOCK, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
                 return HULL_STATUS_CREATED;
         if (c->cg && hull_cgroup_is_frozen(c->cg))
                 return HULL_STATUS_PAUSED;

@@ -74,7 +74,7 @@ char *hull_spec_default_json(bool rootless, uid_t uid, gid_t gid) {
                 json_object_set_new(lnx, "resources",
                                     json_pack("{s:[{s:b, s:s}]}", "devices", "allow", 0, "access", "rwm"));
 
-        json_t *doc = json_pack("{s:s, s:o, s:{s:s, s:b}, s:s, s:o, s:o}", "ociVersion", HULL_OCI_VERSION, "process",
+        json_t *doc = json_pack("{s:s, s:o, s:{s:s, s:b}, s:s, s:o, s:o}", "ociVersion", HULL_OCI_VERSION_DEFAULT_CONFIG, "process",
                                 process, "root", "path", "rootfs", "readonly", 1, "hostname", "hull", "mounts", mounts,
                                 "linux", lnx);
         if (!doc)

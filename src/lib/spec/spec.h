@@ -14,6 +14,9 @@
 
 #define HULL_OCI_VERSION "1.2.0"
 #define HULL_OCI_VERSION_MIN "1.0.0"
+/* What `spec` writes: the default config uses nothing newer, and older
+ * runtimes (crun 1.8) refuse a config that claims a newer version. */
+#define HULL_OCI_VERSION_DEFAULT_CONFIG "1.0.2"
 
 typedef enum hull_ns_type {
         HULL_NS_PID,
