@@ -83,7 +83,7 @@ static void on_signal(struct engine *e, const struct sig_event *ev) {
                 if (ev->code > 0)
                         return; /* the kernel's notice of a child: not forwarded */
         }
-        if (ev->pid != 0 && ev->pid == getpid())
+        if (ev->pid != 0 && ev->pid == e->self)
                 return; /* our own (SIGPIPE of a write, SIGXFSZ...) */
 
         int fwd = e->rewrite[ev->signo];
@@ -99,13 +99,17 @@ static void on_signal(struct engine *e, const struct sig_event *ev) {
                 svc_signal(e, &e->svc[i], fwd);
 }
 
-static void read_signals(struct engine *e) {
-        struct sig_event ev;
-        int r;
-        while ((r = sig_read(e->sigfd, e->syncfd, &ev)) > 0)
-                on_signal(e, &ev);
-        if (r < 0)
-                init_err("reading signals: %s", strerror(-r));
+/* Handles the signals pending on one source until it has none. */
+static void read_signals(struct engine *e, int fd, bool sync) {
+        struct sig_event ev[16];
+        int n;
+        do {
+                n = sig_read(fd, sync, ev, ELEMENTSOF(ev));
+                for (int i = 0; i < n; i++)
+                        on_signal(e, &ev[i]);
+        } while (n == (int) ELEMENTSOF(ev));
+        if (n < 0)
+                init_err("reading signals: %s", strerror(-n));
 }
 
 /* The earliest deadline of anything, or 0. */
@@ -133,6 +137,9 @@ static uint64_t next_deadline(const struct engine *e) {
 static void arm_timer(struct engine *e) {
         uint64_t t = next_deadline(e);
         struct itimerspec its;
+        if (t == e->armed)
+                return;
+        e->armed = t;
         memset(&its, 0, sizeof(its));
         if (t) {
                 its.it_value.tv_sec = (time_t) (t / 1000);
@@ -156,6 +163,7 @@ static void on_deadlines(struct engine *e) {
         uint64_t buf;
         while (read(e->timerfd, &buf, sizeof(buf)) > 0)
                 ;
+        e->armed = 0; /* a timerfd that fired is disarmed */
         for (size_t i = 0; i < e->n; i++) {
                 struct svc *s = &e->svc[i];
                 if (s->pid > 0 && s->kill_at && s->kill_at <= now) {
@@ -263,8 +271,10 @@ static void wait_events(struct engine *e) {
                         continue;
                 switch (w[i].kind) {
                 case W_SIGNAL:
+                        read_signals(e, e->sigfd, false);
+                        break;
                 case W_SYNC:
-                        read_signals(e);
+                        read_signals(e, e->syncfd, true);
                         break;
                 case W_TIMER:
                         on_deadlines(e);
@@ -293,6 +303,8 @@ out:
 }
 
 int engine_run(struct engine *e) {
+        e->self = getpid();
+        e->armed = 0;
         e->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
         if (e->timerfd < 0) {
                 init_err("timerfd: %s", strerror(errno));

@@ -67,6 +67,8 @@ struct engine {
         int stop_signal;         /* the signal that starts a graceful stop */
         uint64_t grace;          /* for leftover descendants */
         int sigfd, syncfd, timerfd;
+        uint64_t armed;          /* the deadline the timerfd is set to, 0: none */
+        pid_t self;
 
         bool must_reap;          /* a SIGCHLD came */
         bool stopping;           /* the shutdown has begun */
@@ -74,8 +76,7 @@ struct engine {
         bool leftovers;          /* every service is down; descendants are being stopped */
         uint64_t leftover_kill_at;
         bool children;           /* children remained at the last reap */
-        bool have_exit;
-        int exit_code;
+        int exit_code;           /* hull-init's, once known */
         bool finished;
 
         struct relay *relays;

@@ -163,10 +163,8 @@ void svc_on_exit(struct engine *e, struct svc *s, int status) {
                 return;
         }
         s->state = ST_DONE;
-        if (c->main) {
+        if (c->main)
                 e->exit_code = status_to_code(status);
-                e->have_exit = true;
-        }
 }
 
 bool svc_start_ready_ones(struct engine *e) {
@@ -187,10 +185,8 @@ bool svc_start_ready_ones(struct engine *e) {
                                          t->started ? "ended before it was ready" : "never started");
                                 s->state = ST_DONE;
                                 s->failed = true;
-                                if (s->c->main) {
+                                if (s->c->main)
                                         e->exit_code = 1;
-                                        e->have_exit = true;
-                                }
                                 changed = true;
                         }
                 }

@@ -237,8 +237,10 @@ int main(int argc, char **argv) {
                 return 1;
         }
         if (o.config) {
-                if (svc_load(o.config, &set) < 0)
+                if (svc_load(o.config, &set) < 0) {
+                        svc_set_free(&set);
                         return EXIT_USAGE;
+                }
                 if (o.check) {
                         printf("%s: %zu service%s, no error\n", o.config, set.n, set.n == 1 ? "" : "s");
                         svc_set_free(&set);
@@ -276,5 +278,14 @@ int main(int argc, char **argv) {
         }
         for (size_t i = 0; i < set.n; i++)
                 setup_service(&e, &e.svc[i], &set.v[i], &o);
-        return engine_run(&e);
+        r = engine_run(&e);
+
+        for (size_t i = 0; i < e.n; i++)
+                strv_free(e.svc[i].envp);
+        free(e.svc);
+        close(e.sigfd);
+        close(e.syncfd);
+        if (!e.single)
+                svc_set_free(&set);
+        return r;
 }

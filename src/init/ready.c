@@ -30,7 +30,8 @@ void ready_mark(struct engine *e, struct svc *s) {
         s->probe_at = 0;
         s->ready = true;
         s->ready_now = true;
-        init_info("%s: ready", s->c->name);
+        if (s->c->ready != READY_NONE)
+                init_info("%s: ready", s->c->name);
 }
 
 void ready_begin(struct engine *e, struct svc *s) {

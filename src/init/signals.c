@@ -174,24 +174,32 @@ int sig_open(int *ret_sigfd, int *ret_syncfd) {
         return 0;
 }
 
-int sig_read(int sigfd, int syncfd, struct sig_event *ev) {
-        unsigned char b;
-        ssize_t n = read(syncfd, &b, 1);
-        if (n == 1) {
-                ev->signo = b;
-                ev->code = SI_USER;
-                ev->pid = 0;
-                return 1;
+int sig_read(int fd, bool sync, struct sig_event *ev, size_t n) {
+        ssize_t r;
+        if (n > 16)
+                n = 16;
+        if (sync) {
+                unsigned char b[16];
+                do
+                        r = read(fd, b, n);
+                while (r < 0 && errno == EINTR);
+                for (ssize_t i = 0; i < r; i++)
+                        ev[i] = (struct sig_event){ .signo = b[i], .code = SI_USER, .pid = 0 };
+        } else {
+                struct signalfd_siginfo si[16];
+                do
+                        r = read(fd, si, n * sizeof(si[0]));
+                while (r < 0 && errno == EINTR);
+                if (r > 0)
+                        r /= (ssize_t) sizeof(si[0]);
+                for (ssize_t i = 0; i < r; i++)
+                        ev[i] = (struct sig_event){
+                                .signo = (int) si[i].ssi_signo,
+                                .code = si[i].ssi_code,
+                                .pid = (pid_t) si[i].ssi_pid,
+                        };
         }
-
-        struct signalfd_siginfo si;
-        n = read(sigfd, &si, sizeof(si));
-        if (n < 0)
-                return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-        if (n != sizeof(si))
-                return 0;
-        ev->signo = (int) si.ssi_signo;
-        ev->code = si.ssi_code;
-        ev->pid = (pid_t) si.ssi_pid;
-        return 1;
+        if (r < 0)
+                return errno == EAGAIN ? 0 : -errno;
+        return (int) r;
 }

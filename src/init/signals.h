@@ -40,9 +40,10 @@ struct sig_event {
  * caller; or -errno. */
 int sig_open(int *ret_sigfd, int *ret_syncfd);
 
-/* Reads the next pending signal from either source.  Returns 1 with *ev
- * filled, 0 when none is pending, or -errno. */
-int sig_read(int sigfd, int syncfd, struct sig_event *ev);
+/* Reads up to n pending signals from one of the sources of sig_open()
+ * (sync: the pipe), without blocking.  Returns how many it read (0 when none
+ * is pending), or -errno. */
+int sig_read(int fd, bool sync, struct sig_event *ev, size_t n);
 
 /* Every disposition back to default (a child does it first thing after
  * fork).  Async-signal-safe. */

@@ -109,6 +109,8 @@ static void __attribute__((noreturn)) child(const struct spawn_opts *o) {
         int notify = lift(o->notify_fd, floor);
 
         sig_reset_dispositions();
+        if ((o->stdout_fd >= 0 && out < 0) || (o->stderr_fd >= 0 && errfd < 0) || (o->notify_fd >= 0 && notify < 0))
+                child_fail(o, report, false, "set up", "file descriptors", errno);
         setpgid(0, 0);
         if (o->foreground)
                 tcsetpgrp(STDIN_FILENO, getpid()); /* SIGTTOU is still blocked */

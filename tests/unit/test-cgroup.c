@@ -52,7 +52,7 @@ static void create_limit_destroy(void **state) {
         res.memory_limit = 64 << 20;
         res.has_pids_limit = true;
         res.pids_limit = 42;
-        if (hull_cgroup_create(cg, &res, &err) < 0)
+        if (hull_cgroup_create(cg, &res, HULL_CGROUP_CREATE_ALL, &err) < 0)
                 fail_msg("%s", err->msg);
         bool saw_pids = false;
         for (size_t i = 0; i < cg->n; i++) {

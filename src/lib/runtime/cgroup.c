@@ -230,13 +230,15 @@ static bool has_controller(const hull_cgroup_hier *h, const char *name) {
         return false;
 }
 
-int hull_cgroup_create(hull_cgroup *cg, const hull_spec_resources *res, hull_error **err) {
+int hull_cgroup_create(hull_cgroup *cg, const hull_spec_resources *res, unsigned which, hull_error **err) {
         int r = 0;
         if (res && res->unified && cg->mode == HULL_CGROUP_V1)
                 return hull_error_set_raw(err, EOPNOTSUPP,
                                           "linux.resources.unified: this host has no cgroup v2 hierarchy");
         for (size_t i = 0; i < cg->n; i++) {
                 hull_cgroup_hier *h = &cg->h[i];
+                if (!(which & (h->v2 ? HULL_CGROUP_CREATE_V2 : HULL_CGROUP_CREATE_V1)))
+                        continue;
                 struct stat st;
                 bool existed = stat(h->dir, &st) == 0;
                 if (!h->v2 && has_controller(h, "cpuset"))

@@ -47,10 +47,14 @@ const char *hull_cgroup_mode_name(hull_cgroup_mode m);
  * touching anything.  *ret is owned by the caller (hull_cgroup_free). */
 int hull_cgroup_resolve(const char *cgroups_path, const char *id, hull_cgroup **ret, hull_error **err);
 
-/* Creates the directories and applies the limits of `res` (may be NULL).  On
- * failure, removes what it created.  Rootless callers without write access get
+/* Creates the directories of the hierarchies `which` selects and applies the
+ * limits of `res` (may be NULL).  On failure, removes everything created so
+ * far (by this and earlier calls).  Rootless callers without write access get
  * no cgroup (and an error only if limits were asked for). */
-int hull_cgroup_create(hull_cgroup *cg, const hull_spec_resources *res, hull_error **err);
+#define HULL_CGROUP_CREATE_V2 1u /* the cgroup2 directory */
+#define HULL_CGROUP_CREATE_V1 2u /* the v1 hierarchies */
+#define HULL_CGROUP_CREATE_ALL 3u
+int hull_cgroup_create(hull_cgroup *cg, const hull_spec_resources *res, unsigned which, hull_error **err);
 
 /* Moves pid into every hierarchy; skip_v2 when it already is in the cgroup2
  * directory (CLONE_INTO_CGROUP). */

@@ -146,10 +146,9 @@ static int need_cgroups(void *userdata, hull_error **err) {
         hull_child *a = userdata;
         if (a->in_cgroups)
                 return 0;
-        if (a->join_self) {
-                if (hull_cgroup_join_self(a->c->cg, a->skip_v2_join, err) < 0)
-                        return -1;
-        } else if (hull_sync_expect(a->sync_fd, HULL_SYNC_CGROUPS, "join cgroups", NULL, NULL, err) < 0)
+        if (hull_sync_expect(a->sync_fd, HULL_SYNC_CGROUPS, "wait for the cgroups", NULL, NULL, err) < 0)
+                return -1;
+        if (a->join_self && hull_cgroup_join_self(a->c->cg, a->skip_v2_join, err) < 0)
                 return -1;
         a->in_cgroups = true;
         if (a->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
@@ -220,8 +219,6 @@ _Noreturn void hull_child_main(hull_child *a) {
                 }
         }
         if (hull_ns_join(a->ns_fds, a->join_in_child, &err) < 0)
-                die(fd, err);
-        if (a->join_self && need_cgroups(a, &err) < 0)
                 die(fd, err);
         if (s->ns[HULL_NS_NETWORK].present && !s->ns[HULL_NS_NETWORK].path && loopback_up(&err) < 0)
                 die(fd, err);

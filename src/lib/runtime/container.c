@@ -226,14 +226,16 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         bool restore_pidns = false, restore_timens = false;
 
         /* State first, so that a runtime killed from here on leaves something
-         * that delete --force can clean. */
-        if (hull_write_atomic_at(c->dir_fd, HULL_CONFIG_FILE, text, len, 0600, 0, err) < 0)
-                goto fail;
+         * that delete --force can clean: it names the cgroups. */
         if (hull_cgroup_resolve(spec->cgroups_path, id, &c->cg, err) < 0)
                 goto fail;
         if (hull_container_save(c, err) < 0)
                 goto fail;
-        if (hull_cgroup_create(c->cg, spec->has_resources ? &spec->resources : NULL, err) < 0)
+        /* The cgroup2 directory now, to clone into it.  The v1 hierarchies and
+         * the config copy are made after clone, while the child builds its
+         * rootfs; the child joins them when the parent says they exist. */
+        const hull_spec_resources *res = spec->has_resources ? &spec->resources : NULL;
+        if (hull_cgroup_create(c->cg, res, HULL_CGROUP_CREATE_V2, err) < 0)
                 goto fail;
         if (!run_mode && listen_exec_sock(c, &exec_sock, err) < 0)
                 goto fail;
@@ -370,14 +372,14 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 goto fail;
         if (send_to_child(cr->sync, HULL_SYNC_GO, cr->pid, "start the container process", err) < 0)
                 goto fail;
-        if (!a.join_self) {
-                if (hull_cgroup_join(c->cg, cr->pid, cgfd >= 0, err) < 0) {
-                        (void) hull_sync_send_error(cr->sync, *err);
-                        goto fail;
-                }
-                if (send_to_child(cr->sync, HULL_SYNC_CGROUPS, 0, "start the container process", err) < 0)
-                        goto fail;
+        if (hull_write_atomic_at(c->dir_fd, HULL_CONFIG_FILE, text, len, 0600, 0, err) < 0 ||
+            hull_cgroup_create(c->cg, res, HULL_CGROUP_CREATE_V1, err) < 0 ||
+            (!a.join_self && hull_cgroup_join(c->cg, cr->pid, cgfd >= 0, err) < 0)) {
+                (void) hull_sync_send_error(cr->sync, *err);
+                goto fail;
         }
+        if (send_to_child(cr->sync, HULL_SYNC_CGROUPS, 0, "start the container process", err) < 0)
+                goto fail;
         if (spec->n_hooks[HULL_HOOK_PRESTART] || spec->n_hooks[HULL_HOOK_CREATE_RUNTIME]) {
                 if (hull_sync_expect(cr->sync, HULL_SYNC_HOOKS, "create", NULL, NULL, err) < 0)
                         goto fail;
