@@ -15,7 +15,7 @@ export HULL_BUILD=$ROOT/$BUILD HULL_BUILD_ASAN=$ROOT/$BUILD_ASAN HULL_SRC=$ROOT
 
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then
-        suites=(lint unit unit-asan fuzz integration conformance robustness init security)
+        suites=(lint unit unit-asan fuzz integration conformance robustness init security image build)
 fi
 
 passed=0 failed=0 skipped=0
@@ -51,7 +51,8 @@ run_unit() {
                 tally "$suite" "$out" 1
                 return
         fi
-        for t in $(find "$dir/tests/unit" -maxdepth 1 -type f -executable -name 'test-*' | sort); do
+        # Every C unit test the build made: tests/unit and each part's tests/*/unit.
+        for t in $(find "$dir/tests" -type f -executable -name 'test-*' ! -path '*.p/*' | sort); do
                 if ! CMOCKA_MESSAGE_OUTPUT=TAP ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
                         timeout 300 "$t" >>"$out" 2>"$outdir/$suite.$(basename "$t").err"; then
                         rc=1
