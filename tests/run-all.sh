@@ -88,7 +88,7 @@ for s in "${suites[@]}"; do
         fuzz)
                 if [ -x tests/fuzz/replay.sh ]; then
                         out=$outdir/fuzz.tap; rc=0
-                        tests/fuzz/replay.sh >"$out" 2>&1 || rc=$?
+                        HULL_BUILD=$ROOT/$BUILD HULL_BUILD_ASAN=$ROOT/$BUILD_ASAN tests/fuzz/replay.sh >"$out" 2>&1 || rc=$?
                         tally fuzz "$out" "$rc"
                 fi ;;
         *) run_bats "$s" ;;
