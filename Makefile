@@ -35,6 +35,7 @@ demo: deps build
 bench: deps build
 	@bench/startup/run.sh
 	@bench/scale/run.sh
+	@bench/init/run.sh
 
 install: build
 	$(MESON) install -C $(BUILD)

@@ -14,6 +14,7 @@ PACKAGES=(
         libclang-rt-14-dev clang
         # peers compared against in tests and benchmarks
         runc crun hyperfine
+        tini dumb-init catatonit python3
 )
 
 missing=()

@@ -208,6 +208,21 @@ static void setup_service(struct engine *e, struct svc *s, const struct svc_conf
         s->group = c->group >= 0 ? c->group : o->group;
 }
 
+/* One-program mode as a set of one service: argv (not owned) is the main
+ * service, never restarted, ready once started. */
+static void single_service(struct svc_conf *c, char **argv) {
+        const char *base = strrchr(argv[0], '/');
+        c->name = (char *) (base ? base + 1 : argv[0]);
+        c->argv = argv;
+        c->main = true;
+        c->restart = RESTART_NO;
+        c->ready = READY_NONE;
+        c->ready_fd = -1;
+        c->grace_ms = -1;
+        c->prefix = 0;
+        c->group = -1;
+}
+
 /* Registers as a subreaper when asked; warns when orphans would escape. */
 static int setup_reaping(const struct options *o) {
         int on = 0;
@@ -247,24 +262,18 @@ int main(int argc, char **argv) {
                         return 0;
                 }
         } else {
-                const char *base = strrchr(argv[optind], '/');
-                single.name = (char *) (base ? base + 1 : argv[optind]);
-                single.argv = argv + optind;
-                single.main = true;
-                single.restart = RESTART_NO;
-                single.ready = READY_NONE;
-                single.ready_fd = -1;
-                single.grace_ms = -1;
-                single.prefix = 0;
-                single.group = -1;
+                single_service(&single, argv + optind);
                 set.v = &single;
                 set.n = 1;
                 set.order = (size_t *) single_order;
                 e.single = true;
         }
 
-        if (setup_reaping(&o) < 0)
+        if (setup_reaping(&o) < 0) {
+                if (!e.single)
+                        svc_set_free(&set);
                 return 1;
+        }
 
         memcpy(e.rewrite, o.rewrite, sizeof(e.rewrite));
         e.stop_signal = o.stop_signal;

@@ -9,6 +9,8 @@ for dir in */; do
         [ -d "$name/corpus" ] || continue
         for build in "${HULL_BUILD:-../../build}" "${HULL_BUILD_ASAN:-../../build-asan}"; do
                 bin=$build/tests/fuzz/fuzz-$name
+                # hull-init's parser is outside libhull: its replay binary is built by src/init.
+                [ -f "$name/fuzz.c" ] || bin=$build/src/init/fuzz-$name-replay
                 [ -d "$build" ] || continue
                 n=$((n + 1))
                 if [ ! -x "$bin" ]; then
@@ -16,9 +18,14 @@ for dir in */; do
                         status=1
                         continue
                 fi
-                out=$(ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 timeout 600 "$bin" "$name/corpus" 2>&1)
+                if [ -f "$name/fuzz.c" ]; then
+                        out=$(ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 timeout 600 "$bin" "$name/corpus" 2>&1)
+                else
+                        out=$(ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 timeout 600 "$bin" "$name"/corpus/* 2>&1)
+                fi
                 rc=$?
                 files=$(grep -c '^ok ' <<<"$out")
+                [ -f "$name/fuzz.c" ] || files=$(ls "$name/corpus" | wc -l)
                 if [ $rc -eq 0 ] && ! grep -q '^not ok' <<<"$out"; then
                         echo "ok $n - fuzz-$name replays $files inputs ($(basename "$build"))"
                 else

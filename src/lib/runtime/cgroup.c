@@ -194,6 +194,7 @@ int hull_cgroup_resolve(const char *cgroups_path, const char *id, hull_cgroup **
                         continue;
                 hull_cgroup_hier *h = &cg->h[cg->n];
                 h->v2 = v2;
+                h->created = true; /* unless it exists already: see below */
                 h->mountpoint = strdup(f[4]);
                 h->dir = join_path(f[4], base, cg->path);
                 h->controllers = TAKE_PTR(ctl);
@@ -202,6 +203,10 @@ int hull_cgroup_resolve(const char *cgroups_path, const char *id, hull_cgroup **
                         hull_cgroup_free(cg);
                         return hull_error_set(err, ENOMEM, "cgroup");
                 }
+                /* Decided now, before the state that names it is saved: a
+                 * runtime killed after mkdir leaves a state that owns it. */
+                struct stat st;
+                h->created = stat(h->dir, &st) < 0;
         }
         *ret = cg;
         return 0;
@@ -239,8 +244,6 @@ int hull_cgroup_create(hull_cgroup *cg, const hull_spec_resources *res, unsigned
                 hull_cgroup_hier *h = &cg->h[i];
                 if (!(which & (h->v2 ? HULL_CGROUP_CREATE_V2 : HULL_CGROUP_CREATE_V1)))
                         continue;
-                struct stat st;
-                bool existed = stat(h->dir, &st) == 0;
                 if (!h->v2 && has_controller(h, "cpuset"))
                         r = hull_cgroup_v1_prepare_cpuset(h, err);
                 else if ((r = hull_mkdir_p_at(AT_FDCWD, h->dir, 0755)) < 0) {
@@ -256,7 +259,6 @@ int hull_cgroup_create(hull_cgroup *cg, const hull_spec_resources *res, unsigned
                 }
                 if (r < 0)
                         goto fail;
-                h->created = !existed;
                 if (h->v2) {
                         if ((r = hull_cgroup_v2_enable_controllers(h, cg->path, err)) < 0 ||
                             (r = hull_cgroup_v2_apply(h, res, cg->mode != HULL_CGROUP_V2, err)) < 0)

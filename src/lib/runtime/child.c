@@ -236,7 +236,7 @@ _Noreturn void hull_child_main(hull_child *a) {
         if (a->mount_ns_new) {
                 if (hull_rootfs_prepare(&rfs, &err) < 0 || hull_rootfs_mount_all(&rfs, &err) < 0 ||
                     hull_rootfs_setup_dev(&rfs, &err) < 0 || hull_rootfs_make_cwd(&rfs, p->cwd, &err) < 0 ||
-                    hull_rootfs_mask(&rfs, &err) < 0)
+                    set_sysctls(s, rfs.rootfd, &err) < 0 || hull_rootfs_mask(&rfs, &err) < 0)
                         die(fd, err);
         }
 
@@ -277,7 +277,9 @@ _Noreturn void hull_child_main(hull_child *a) {
         }
         if (a->mount_ns_new && hull_rootfs_finalize(&rfs, &err) < 0)
                 die(fd, err);
-        if (set_hostname(s, &err) < 0 || set_sysctls(s, rfs.rootfd, &err) < 0 ||
+        /* With a mount namespace of its own, sysctls were written before the
+         * masks made /proc/sys read-only; otherwise, now. */
+        if (set_hostname(s, &err) < 0 || (!a->mount_ns_new && set_sysctls(s, rfs.rootfd, &err) < 0) ||
             hull_process_set_rlimits(p, &err) < 0 || hull_process_set_oom_score_adj(p, &err) < 0)
                 die(fd, err);
         if (!a->no_new_keyring)
@@ -325,8 +327,11 @@ _Noreturn void hull_child_main(hull_child *a) {
 
         if (s->n_hooks[HULL_HOOK_START_CONTAINER]) {
                 _cleanup_free_ char *st = hull_container_state_json(c, HULL_STATUS_CREATED, false);
-                if (hull_hooks_run(s, HULL_HOOK_START_CONTAINER, st, &err) < 0)
-                        die(report, err);
+                if (hull_hooks_run(s, HULL_HOOK_START_CONTAINER, st, &err) < 0) {
+                        err->status = HULL_STATUS_HOOK_FAILED;
+                        (void) hull_sync_send_error(report, err);
+                        _exit(1);
+                }
         }
         hull_process_reset_signals();
         if (hull_process_prepare_fds(a->preserve_fds, &err) < 0)

@@ -152,6 +152,7 @@ typedef struct create_run {
         int sync;      /* parent's end */
         int master;    /* pty master (run with terminal), -1 */
         bool child_started;
+        bool hooks_started; /* the create hooks ran (or were about to): a failure runs poststop */
 } create_run;
 
 /* Undoes a failed create: the process, cgroups, state dir. */
@@ -168,6 +169,13 @@ static void create_cleanup(create_run *cr) {
         if (c->cg)
                 (void) hull_cgroup_destroy(c->cg, true, NULL);
         (void) hull_container_remove_state(c, NULL);
+        /* A failed prestart, createRuntime or createContainer hook: "stop the
+         * container, and continue the lifecycle at step 12" -- destroy, then
+         * the poststop hooks. */
+        if (cr->hooks_started && c->spec && c->spec->n_hooks[HULL_HOOK_POSTSTOP]) {
+                _cleanup_free_ char *st = hull_container_state_json(c, HULL_STATUS_STOPPED, false);
+                (void) hull_hooks_run_warn(c->spec, HULL_HOOK_POSTSTOP, st);
+        }
 }
 
 /* Everything of create up to the container process waiting for start.
@@ -194,10 +202,10 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 hull_spec_free(spec);
                 return -EINVAL;
         }
-        if (spec->process.terminal && !run_mode && !opts->console_socket) {
+        if (spec->process.terminal && (!run_mode || opts->detach) && !opts->console_socket) {
                 hull_spec_free(spec);
                 return hull_error_set_raw(err, EINVAL,
-                                          "process.terminal is true but create has no console socket to hand the terminal to (use run, or set terminal to false)");
+                                          "process.terminal is true but there is no --console-socket to hand the terminal to (use run attached, or set terminal to false)");
         }
         _cleanup_free_ char *rootfs_rel = spec->root_path[0] == '/' ? strdup(spec->root_path)
                                                                     : hull_strdup_printf("%s/%s", bundle, spec->root_path);
@@ -209,6 +217,7 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 return hull_error_set(err, e, "root.path: %s", rootfs_rel ? rootfs_rel : "?");
         }
 
+        hull_debug("create %s: bundle %s, rootfs %s", id, bundle, rootfs);
         hull_container *c = NULL;
         if (hull_container_new(ctx, id, &c, err) < 0) {
                 hull_spec_free(spec);
@@ -368,6 +377,8 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 }
         }
         c->pid = cr->pid;
+        hull_debug("create %s: container process %d (clone flags 0x%llx, cgroups %s at %s)", id, (int) cr->pid,
+                   (unsigned long long) flags, hull_cgroup_mode_name(c->cg->mode), c->cg->path);
         if (a.userns_new && hull_ns_write_maps(cr->pid, spec, err) < 0)
                 goto fail;
         if (send_to_child(cr->sync, HULL_SYNC_GO, cr->pid, "start the container process", err) < 0)
@@ -380,6 +391,8 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         }
         if (send_to_child(cr->sync, HULL_SYNC_CGROUPS, 0, "start the container process", err) < 0)
                 goto fail;
+        cr->hooks_started = spec->n_hooks[HULL_HOOK_PRESTART] || spec->n_hooks[HULL_HOOK_CREATE_RUNTIME] ||
+                            spec->n_hooks[HULL_HOOK_CREATE_CONTAINER];
         if (spec->n_hooks[HULL_HOOK_PRESTART] || spec->n_hooks[HULL_HOOK_CREATE_RUNTIME]) {
                 if (hull_sync_expect(cr->sync, HULL_SYNC_HOOKS, "create", NULL, NULL, err) < 0)
                         goto fail;
@@ -390,8 +403,15 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 if (send_to_child(cr->sync, HULL_SYNC_HOOKS_DONE, 0, "create", err) < 0)
                         goto fail;
         }
-        if (spec->process.terminal && hull_sync_expect(cr->sync, HULL_SYNC_PTY, "create", &cr->master, NULL, err) < 0)
-                goto fail;
+        if (spec->process.terminal) {
+                if (hull_sync_expect(cr->sync, HULL_SYNC_PTY, "create", &cr->master, NULL, err) < 0)
+                        goto fail;
+                if (opts->console_socket) {
+                        if (hull_send_console(opts->console_socket, cr->master, err) < 0)
+                                goto fail;
+                        close(TAKE_FD(cr->master));
+                }
+        }
         if (hull_sync_expect(cr->sync, HULL_SYNC_READY, "create", NULL, NULL, err) < 0)
                 goto fail;
         (void) hull_proc_start_time(cr->pid, &c->pid_start);
@@ -465,28 +485,30 @@ static void kill_and_wait(hull_container *c) {
 /* delete: the process, cgroups, poststop hooks, state.  Hook failures are
  * warnings, as the spec says. */
 static int container_destroy(hull_container *c, hull_error **err) {
+        hull_debug("delete %s: process %d, cgroup %s", c->id, (int) c->pid, c->cg ? c->cg->path : "none");
         kill_and_wait(c);
         int r = 0;
         if (c->cg)
                 r = hull_cgroup_destroy(c->cg, true, err);
         if (r < 0)
                 return r;
-        if (c->spec && c->spec->n_hooks[HULL_HOOK_POSTSTOP]) {
-                _cleanup_free_ char *st = hull_container_state_json(c, HULL_STATUS_STOPPED, false);
-                _cleanup_error_ hull_error *herr = NULL;
-                if (hull_hooks_run(c->spec, HULL_HOOK_POSTSTOP, st, &herr) < 0)
-                        hull_warn("%s", herr->msg);
-        }
-        return hull_container_remove_state(c, err);
+        /* The state JSON is taken before the state goes: poststop hooks run
+         * after the container is deleted, before delete returns. */
+        _cleanup_free_ char *st = c->spec && c->spec->n_hooks[HULL_HOOK_POSTSTOP]
+                                          ? hull_container_state_json(c, HULL_STATUS_STOPPED, false)
+                                          : NULL;
+        if ((r = hull_container_remove_state(c, err)) < 0)
+                return r;
+        if (st)
+                (void) hull_hooks_run_warn(c->spec, HULL_HOOK_POSTSTOP, st);
+        return 0;
 }
 
 static void run_poststart(hull_container *c) {
         if (!c->spec || !c->spec->n_hooks[HULL_HOOK_POSTSTART])
                 return;
         _cleanup_free_ char *st = hull_container_state_json(c, HULL_STATUS_RUNNING, false);
-        _cleanup_error_ hull_error *herr = NULL;
-        if (hull_hooks_run(c->spec, HULL_HOOK_POSTSTART, st, &herr) < 0)
-                hull_warn("%s", herr->msg);
+        (void) hull_hooks_run_warn(c->spec, HULL_HOOK_POSTSTART, st);
 }
 
 /* Waits for the container process to exec (EOF on its socket) or to report
@@ -525,11 +547,19 @@ int hull_container_start(hull_context *ctx, const char *id, hull_error **err) {
                 goto out;
         }
         (void) unlinkat(c->dir_fd, HULL_EXEC_SOCK, 0);
+        hull_debug("start %s: process %d", id, (int) c->pid);
         c->saved_status = HULL_STATUS_RUNNING;
         if ((r = hull_container_save(c, err)) < 0)
                 goto out;
-        if ((r = wait_exec(sock, id, err)) < 0)
+        if ((r = wait_exec(sock, id, err)) < 0) {
+                if (err && *err && (*err)->status == HULL_STATUS_HOOK_FAILED) {
+                        /* A failed startContainer hook: stop the container and go on
+                         * with delete's steps (runtime-spec lifecycle, 7 -> 12). */
+                        (*err)->status = 0;
+                        (void) container_destroy(c, NULL);
+                }
                 goto out;
+        }
         run_poststart(c);
 out:
         hull_container_free(c);
@@ -552,6 +582,8 @@ int hull_container_run(hull_context *ctx, const char *id, const hull_create_opts
                 r = hull_error_code(*err);
         else
                 r = wait_exec(cr.sync, id, err);
+        if (r < 0 && err && *err && (*err)->status == HULL_STATUS_HOOK_FAILED)
+                (*err)->status = 0; /* a startContainer hook: destroyed below */
         close(TAKE_FD(cr.sync));
         if (r == 0) {
                 c->saved_status = HULL_STATUS_RUNNING;

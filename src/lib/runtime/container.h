@@ -60,3 +60,6 @@ char *hull_now_rfc3339(void);
  * Runs where it is called (the caller picks the namespaces).  Returns 0 or a
  * negative value with *err naming the hook and its output. */
 int hull_hooks_run(const hull_spec *spec, hull_hook_kind kind, const char *state_json, hull_error **err);
+/* For poststart and poststop: a failing hook is a warning and the remaining
+ * hooks still run (runtime-spec).  Returns the number that failed. */
+int hull_hooks_run_warn(const hull_spec *spec, hull_hook_kind kind, const char *state_json);

@@ -148,9 +148,25 @@ int hull_hooks_run(const hull_spec *spec, hull_hook_kind kind, const char *state
         if (!spec)
                 return 0;
         for (size_t i = 0; i < spec->n_hooks[kind]; i++) {
+                hull_debug("running %s hook %zu: %s", hull_hook_kind_name(kind), i, spec->hooks[kind][i].path);
                 int r = run_one(&spec->hooks[kind][i], kind, i, state_json ? state_json : "{}", err);
                 if (r < 0)
                         return r;
         }
         return 0;
+}
+
+int hull_hooks_run_warn(const hull_spec *spec, hull_hook_kind kind, const char *state_json) {
+        int failed = 0;
+        if (!spec)
+                return 0;
+        for (size_t i = 0; i < spec->n_hooks[kind]; i++) {
+                _cleanup_error_ hull_error *err = NULL;
+                hull_debug("running %s hook %zu: %s", hull_hook_kind_name(kind), i, spec->hooks[kind][i].path);
+                if (run_one(&spec->hooks[kind][i], kind, i, state_json ? state_json : "{}", &err) < 0) {
+                        hull_warn("%s", err->msg);
+                        failed++;
+                }
+        }
+        return failed;
 }

@@ -182,7 +182,9 @@ int hull_rootfs_prepare(hull_rootfs *r, hull_error **err) {
         unsigned long pflags = MS_SLAVE | MS_REC;
         if (prop) {
                 const hull_mount_flag *f = hull_mount_flag_lookup(prop);
-                if (f && f->kind == 1)
+                /* An unbindable root cannot be bound onto itself: that part
+                 * is set after pivot_root (hull_rootfs_finalize). */
+                if (f && f->kind == 1 && !(f->flag & MS_UNBINDABLE))
                         pflags = f->flag | MS_REC;
         }
         if (sys_mount(NULL, "/", NULL, pflags, NULL) < 0)

@@ -26,6 +26,10 @@ typedef enum hull_sync_type {
 
 #define HULL_SYNC_TEXT_MAX 3800
 
+/* The status of an ERROR message from a failed startContainer hook (not an
+ * exit status): start then destroys the container. */
+#define HULL_STATUS_HOOK_FAILED 1000
+
 typedef struct hull_sync_msg {
         uint32_t type;
         int32_t errnum;

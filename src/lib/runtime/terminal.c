@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -165,4 +167,36 @@ int hull_attach_wait(pid_t pid, int master, hull_error **err) {
         if (status < 0)
                 return hull_error_set(err, -status, "wait for the container process");
         return status;
+}
+
+int hull_send_console(const char *path, int master, hull_error **err) {
+        struct sockaddr_un sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sun_family = AF_UNIX;
+        if (strlen(path) >= sizeof(sa.sun_path))
+                return hull_error_set_raw(err, ENAMETOOLONG, "--console-socket %s: path too long", path);
+        strcpy(sa.sun_path, path);
+        _cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (sock < 0 || connect(sock, (struct sockaddr *) &sa, sizeof(sa)) < 0)
+                return hull_error_set(err, errno, "connect to --console-socket %s", path);
+        /* runc sends the pty's name as the payload; engines ignore it or log it. */
+        char name[64] = "/dev/ptmx";
+        int n;
+        if (ioctl(master, TIOCGPTN, &n) == 0)
+                snprintf(name, sizeof(name), "/dev/pts/%d", n);
+        struct iovec iov = { name, strlen(name) };
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } ctl;
+        memset(&ctl, 0, sizeof(ctl));
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &master, sizeof(int));
+        if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+                return hull_error_set(err, errno, "send the terminal to --console-socket %s", path);
+        return 0;
 }

@@ -18,3 +18,7 @@ void hull_signals_block(sigset_t *old);
  * meanwhile), reaps any other child.  Returns the exit status as a shell
  * reports it (128+N for signal N), or a negative value with *err set. */
 int hull_attach_wait(pid_t pid, int master, hull_error **err);
+
+/* Sends the pty master to the AF_UNIX socket at path (--console-socket), as
+ * runc does: SCM_RIGHTS, the pty's name as the payload. */
+int hull_send_console(const char *path, int master, hull_error **err);

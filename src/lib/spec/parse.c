@@ -13,6 +13,7 @@
 #include "spec.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/log.h"
 #include "util/strv.h"
 
 typedef struct pctx {
@@ -412,10 +413,21 @@ static int parse_mounts(pctx *c, json_t *root, hull_spec *s) {
                     parse_idmaps(c, e, pi, "uidMappings", &m->uid_mappings, &m->n_uid_mappings) < 0 ||
                     parse_idmaps(c, e, pi, "gidMappings", &m->gid_mappings, &m->n_gid_mappings) < 0)
                         return -EINVAL;
-                char pd[PATH_BUF];
-                join(pd, pi, "destination");
-                if (m->destination[0] != '/')
-                        return fail(c, pd, "must be an absolute path, got \"%s\"", m->destination);
+                if (!m->destination[0]) {
+                        char pd[PATH_BUF];
+                        join(pd, pi, "destination");
+                        return fail(c, pd, "must not be empty");
+                }
+                if (m->destination[0] != '/') {
+                        /* runtime-spec 1.2: a relative destination is relative to "/" (deprecated). */
+                        char *abs = hull_strdup_printf("/%s", m->destination);
+                        if (!abs)
+                                return hull_error_set(c->err, ENOMEM, "parse %s", pi);
+                        hull_warn("%s: %s.destination \"%s\" is relative: taken as \"%s\" (deprecated)", c->where, pi,
+                                  m->destination, abs);
+                        free(m->destination);
+                        m->destination = abs;
+                }
                 /* Options the runtime does not know are passed to the file system as data;
                  * only the recursive "r*" attributes need a known name. */
         }
@@ -479,6 +491,8 @@ static int parse_kv(pctx *c, json_t *obj, const char *base, const char *key, hul
         const char *k;
         json_t *v;
         json_object_foreach(o, k, v) {
+                if (!*k)
+                        return fail(c, p, "keys must not be empty");
                 if (!json_is_string(v)) {
                         char pk[PATH_BUF];
                         join(pk, p, k);
