@@ -244,9 +244,12 @@ int hull_cgroup_create(hull_cgroup *cg, const hull_spec_resources *res, unsigned
                 hull_cgroup_hier *h = &cg->h[i];
                 if (!(which & (h->v2 ? HULL_CGROUP_CREATE_V2 : HULL_CGROUP_CREATE_V1)))
                         continue;
+                _cleanup_error_ hull_error *cerr = NULL;
                 if (!h->v2 && has_controller(h, "cpuset"))
-                        r = hull_cgroup_v1_prepare_cpuset(h, err);
-                else if ((r = hull_mkdir_p_at(AT_FDCWD, h->dir, 0755)) < 0) {
+                        r = hull_cgroup_v1_prepare_cpuset(h, &cerr);
+                else
+                        r = hull_mkdir_p_at(AT_FDCWD, h->dir, 0755);
+                if (r < 0) {
                         if (geteuid() != 0 && (r == -EACCES || r == -EPERM || r == -EROFS) &&
                             hull_cgroup_resources_empty(res)) {
                                 /* Rootless without a delegated cgroup: run without one. */
@@ -255,7 +258,11 @@ int hull_cgroup_create(hull_cgroup *cg, const hull_spec_resources *res, unsigned
                                 h->dir = NULL;
                                 continue;
                         }
-                        r = hull_error_set(err, -r, "create cgroup %s", h->dir);
+                        if (cerr && err && !*err) {
+                                *err = TAKE_PTR(cerr);
+                                r = hull_error_code(*err);
+                        } else
+                                r = hull_error_set(err, -r, "create cgroup %s", h->dir);
                 }
                 if (r < 0)
                         goto fail;
@@ -286,7 +293,11 @@ int hull_cgroup_create(hull_cgroup *cg, const hull_spec_resources *res, unsigned
         cg->n = w;
         return 0;
 fail:
-        (void) hull_cgroup_destroy(cg, false, NULL);
+        /* One attempt each: a process already in one of them (CLONE_INTO_CGROUP)
+         * keeps it busy, and the caller removes it again once it has killed it. */
+        for (size_t i = 0; i < cg->n; i++)
+                if (cg->h[i].dir && cg->h[i].created)
+                        (void) rmdir(cg->h[i].dir);
         return r;
 }
 

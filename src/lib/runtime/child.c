@@ -140,6 +140,21 @@ int hull_make_controlling_tty(int slave, hull_error **err) {
         return 0;
 }
 
+int hull_child_load_seccomp(const hull_seccomp_filter *f, int sync_fd, hull_error **err) {
+        if (!f)
+                return 0;
+        int listener = -1;
+        if (hull_seccomp_load(f, &listener, err) < 0)
+                return -1;
+        if (listener >= 0) {
+                int r = hull_sync_send(sync_fd, HULL_SYNC_SECCOMP, 0, 0, NULL, listener);
+                close(listener);
+                if (r < 0)
+                        return hull_error_set(err, -r, "send the seccomp listener to the runtime");
+        }
+        return 0;
+}
+
 /* Waits (once) for the parent to have moved us into our cgroups, then
  * creates the cgroup namespace rooted there. */
 static int need_cgroups(void *userdata, hull_error **err) {
@@ -190,9 +205,6 @@ _Noreturn void hull_child_main(hull_child *a) {
         int master = -1, slave = -1;
         _cleanup_free_ char *exe = NULL;
 
-        /* Nobody in the container may open our /proc/PID/exe (the runtime's
-         * binary) while runtime code runs here: CVE-2019-5736. */
-        (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         (void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         /* The parent's fds that we share until execve: its end of the socket
          * (EOF must mean that it died) and the state dir, whose flock must not
@@ -209,6 +221,12 @@ _Noreturn void hull_child_main(hull_child *a) {
         if (hull_sync_expect(fd, HULL_SYNC_GO, "wait for the runtime", NULL, &m, &err) < 0)
                 _exit(1);
         c->pid = m.status; /* our pid as the host sees it, for the hooks' state */
+        /* Nobody in the container may open our /proc/PID/exe (the runtime's
+         * binary) while runtime code runs here: CVE-2019-5736.  Not before GO:
+         * an unprivileged parent writes our uid_map and gid_map, which a
+         * non-dumpable process's /proc files (owned by root) would refuse.
+         * Until GO no other process is in our namespaces. */
+        (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
         if (a->userns_new || a->two_stage) {
                 /* Become the namespace's root (the map may not include our host id). */
@@ -300,11 +318,15 @@ _Noreturn void hull_child_main(hull_child *a) {
                 if (hull_read_file_at(AT_FDCWD, "/proc/self/setgroups", 64, &sg, NULL) == 0 && hull_startswith(sg, "deny"))
                         setgroups_ok = false;
         }
+        if (!p->no_new_privileges && hull_child_load_seccomp(a->seccomp, fd, &err) < 0)
+                die(fd, err);
         if (hull_process_set_identity(p, setgroups_ok, &err) < 0)
                 die(fd, err);
         if (!cwd_done && hull_process_chdir(p, &err) < 0)
                 die(fd, err);
         hull_rootfs_done(&rfs);
+        if (p->no_new_privileges && hull_child_load_seccomp(a->seccomp, fd, &err) < 0)
+                die(fd, err);
 
         /* Set up: tell the runtime, then wait for start. */
         (void) prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "container.h"
+#include "seccomp.h"
 #include "spec/spec.h"
 
 typedef struct hull_child {
@@ -31,6 +32,7 @@ typedef struct hull_child {
         bool terminal;          /* process.terminal: send the pty master to the parent */
         unsigned preserve_fds;
         char **env;             /* the process environment, final but for HOME */
+        hull_seccomp_filter *seccomp; /* compiled by the parent; NULL: none */
 } hull_child;
 
 /* Never returns: execs the user program or _exits, reporting errors over the
@@ -43,3 +45,8 @@ pid_t hull_clone3(uint64_t flags, int cgroup_fd, int *ret_pidfd);
 
 /* setsid, TIOCSCTTY, and the terminal on fds 0-2. */
 int hull_make_controlling_tty(int slave, hull_error **err);
+
+/* Loads the seccomp filter and, for SCMP_ACT_NOTIFY, sends the listener fd
+ * over sync_fd.  Where: with no_new_privileges after the identity change, as
+ * late as possible; without it before (loading needs CAP_SYS_ADMIN then). */
+int hull_child_load_seccomp(const hull_seccomp_filter *f, int sync_fd, hull_error **err);

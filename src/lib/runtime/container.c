@@ -115,8 +115,6 @@ static int check_spec(const hull_spec *s, const char *where, hull_error **err) {
                 return hull_error_set_raw(err, EINVAL,
                                           "%s: linux.namespaces: a \"mount\" namespace is required (the rootfs is set up in it)",
                                           where);
-        if (s->has_seccomp)
-                return hull_error_set_raw(err, EOPNOTSUPP, "%s: linux.seccomp: seccomp is not supported by this build of hull-runtime (see `hull-runtime features`)", where);
         if (s->process.apparmor_profile && *s->process.apparmor_profile)
                 return hull_error_set_raw(err, EOPNOTSUPP, "%s: process.apparmorProfile: AppArmor is not supported by hull-runtime", where);
         if (s->process.selinux_label && *s->process.selinux_label)
@@ -233,6 +231,7 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         _cleanup_strv_ char **env = NULL;
         _cleanup_close_ int exec_sock = -1, child_sync = -1, own_pidns = -1, own_timens = -1;
         bool restore_pidns = false, restore_timens = false;
+        hull_seccomp_filter seccomp = { 0 };
 
         /* State first, so that a runtime killed from here on leaves something
          * that delete --force can clean: it names the cgroups. */
@@ -265,7 +264,15 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         }
         unsigned preserve = opts->preserve_fds + listen_fds(&env);
 
-        hull_child a = { .c = c, .sync_fd = child_sync, .parent_sync_fd = cr->sync, .exec_listen_fd = exec_sock, .no_pivot = opts->no_pivot,
+        if (spec->seccomp) {
+                _cleanup_free_ char *cache = hull_strdup_printf(
+                        "%s/.cache/seccomp", ctx->state_root ? ctx->state_root : HULL_DEFAULT_STATE_ROOT);
+                if (!cache || hull_seccomp_prepare(spec->seccomp, cache, &seccomp, err) < 0)
+                        goto fail;
+                hull_debug("create %s: seccomp filter of %zu instructions%s", id, seccomp.len,
+                           seccomp.cached ? " (cached)" : "");
+        }
+        hull_child a = { .c = c, .seccomp = spec->seccomp ? &seccomp : NULL, .sync_fd = child_sync, .parent_sync_fd = cr->sync, .exec_listen_fd = exec_sock, .no_pivot = opts->no_pivot,
                          .no_new_keyring = opts->no_new_keyring, .terminal = spec->process.terminal,
                          .preserve_fds = preserve, .env = env };
         memcpy(a.ns_fds, ns_fds, sizeof(ns_fds));
@@ -412,6 +419,14 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                         close(TAKE_FD(cr->master));
                 }
         }
+        if (spec->seccomp && spec->seccomp->has_notify) {
+                _cleanup_close_ int listener = -1;
+                if (hull_sync_expect(cr->sync, HULL_SYNC_SECCOMP, "create", &listener, NULL, err) < 0)
+                        goto fail;
+                _cleanup_free_ char *sj = hull_container_state_json(c, HULL_STATUS_CREATING, false);
+                if (hull_seccomp_send_listener(spec->seccomp, listener, cr->pid, sj, err) < 0)
+                        goto fail;
+        }
         if (hull_sync_expect(cr->sync, HULL_SYNC_READY, "create", NULL, NULL, err) < 0)
                 goto fail;
         (void) hull_proc_start_time(cr->pid, &c->pid_start);
@@ -425,9 +440,11 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         if (opts->pid_file && write_pid_file(opts->pid_file, cr->pid, err) < 0)
                 goto fail;
         hull_ns_fds_close(ns_fds);
+        hull_seccomp_filter_done(&seccomp);
         return 0;
 fail:
         hull_ns_fds_close(ns_fds);
+        hull_seccomp_filter_done(&seccomp);
         if (cr->master >= 0)
                 close(TAKE_FD(cr->master));
         create_cleanup(cr);

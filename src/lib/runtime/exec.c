@@ -43,6 +43,7 @@ typedef struct exec_child {
         int ns_flags;
         unsigned preserve_fds;
         bool userns;
+        hull_seccomp_filter *seccomp;
 } exec_child;
 
 static _Noreturn void exec_die(int fd, hull_error *err) {
@@ -97,9 +98,13 @@ static _Noreturn void exec_child_main(exec_child *a) {
                 if (hull_read_file_at(AT_FDCWD, "/proc/self/setgroups", 64, &sg, NULL) == 0 && hull_startswith(sg, "deny"))
                         setgroups_ok = false;
         }
+        if (!p->no_new_privileges && hull_child_load_seccomp(a->seccomp, fd, &err) < 0)
+                exec_die(fd, err);
         if (hull_process_set_identity(p, setgroups_ok, &err) < 0)
                 exec_die(fd, err);
         if (!cwd_done && hull_process_chdir(p, &err) < 0)
+                exec_die(fd, err);
+        if (p->no_new_privileges && hull_child_load_seccomp(a->seccomp, fd, &err) < 0)
                 exec_die(fd, err);
         (void) prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
         if (hull_sync_send(fd, HULL_SYNC_READY, 0, 0, NULL, -1) < 0 ||
@@ -142,6 +147,7 @@ int hull_container_exec(hull_context *ctx, const char *id, const hull_exec_opts 
         int r;
         sigset_t old;
         bool blocked = false;
+        hull_seccomp_filter seccomp = { 0 };
         *ret_status = 0;
         memset(&proc, 0, sizeof(proc));
 
@@ -256,7 +262,15 @@ int hull_container_exec(hull_context *ctx, const char *id, const hull_exec_opts 
                 hull_signals_block(&old);
                 blocked = true;
         }
-        exec_child a = { .c = c, .parent_sync_fd = sp[0], .proc = &proc, .env = env, .sync_fd = sp[1], .init_pidfd = init_pidfd, .ns_flags = ns_flags,
+        if (c->spec->seccomp) {
+                _cleanup_free_ char *cache = hull_strdup_printf(
+                        "%s/.cache/seccomp", ctx->state_root ? ctx->state_root : HULL_DEFAULT_STATE_ROOT);
+                if (!cache || (r = hull_seccomp_prepare(c->spec->seccomp, cache, &seccomp, err)) < 0) {
+                        r = r < 0 ? r : hull_error_set(err, ENOMEM, "exec");
+                        goto out;
+                }
+        }
+        exec_child a = { .c = c, .seccomp = c->spec->seccomp ? &seccomp : NULL, .parent_sync_fd = sp[0], .proc = &proc, .env = env, .sync_fd = sp[1], .init_pidfd = init_pidfd, .ns_flags = ns_flags,
                          .preserve_fds = o->preserve_fds, .userns = c->spec->ns[HULL_NS_USER].present };
         int used_cgfd = cgfd;
         pid = hull_clone3(0, used_cgfd, &child_pidfd);
@@ -283,6 +297,14 @@ int hull_container_exec(hull_context *ctx, const char *id, const hull_exec_opts 
         }
         if (proc.terminal && (r = hull_sync_expect(sp[0], HULL_SYNC_PTY, "exec", &master, NULL, err)) < 0)
                 goto fail_child;
+        if (c->spec->seccomp && c->spec->seccomp->has_notify) {
+                _cleanup_close_ int listener = -1;
+                if ((r = hull_sync_expect(sp[0], HULL_SYNC_SECCOMP, "exec", &listener, NULL, err)) < 0)
+                        goto fail_child;
+                _cleanup_free_ char *sj = hull_container_state_json(c, HULL_STATUS_RUNNING, false);
+                if ((r = hull_seccomp_send_listener(c->spec->seccomp, listener, pid, sj, err)) < 0)
+                        goto fail_child;
+        }
         if ((r = hull_sync_expect(sp[0], HULL_SYNC_READY, "exec", NULL, NULL, err)) < 0)
                 goto fail_child;
         if (o->pid_file) {
@@ -337,6 +359,7 @@ out:
                 sigprocmask(SIG_SETMASK, &old, NULL);
         if (own_proc)
                 hull_spec_process_done(&proc);
+        hull_seccomp_filter_done(&seccomp);
         hull_container_free(c);
         return r;
 }

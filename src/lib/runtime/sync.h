@@ -21,6 +21,7 @@ typedef enum hull_sync_type {
         HULL_SYNC_PTY,          /* C->P: the terminal's master fd rides along */
         HULL_SYNC_ERROR,        /* either way: errnum, exit status, message */
         HULL_SYNC_PID,          /* C->P: a pid (status field), for exec's second child */
+        HULL_SYNC_SECCOMP,      /* C->P: the seccomp notification fd rides along */
         _HULL_SYNC_MAX,
 } hull_sync_type;
 

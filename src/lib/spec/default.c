@@ -63,8 +63,8 @@ char *hull_spec_default_json(bool rootless, uid_t uid, gid_t gid) {
         const char *const ns_rootless[] = { "pid", "ipc", "uts", "mount", "cgroup", "user", NULL };
         for (const char *const *n = rootless ? ns_rootless : ns_root; *n; n++)
                 json_array_append_new(nss, json_pack("{s:s}", "type", *n));
-        json_t *lnx = json_pack("{s:o, s:o, s:o}", "namespaces", nss, "maskedPaths", strs(masked), "readonlyPaths",
-                                  strs(ro));
+        json_t *lnx = json_pack("{s:o, s:o, s:o, s:o}", "namespaces", nss, "maskedPaths", strs(masked), "readonlyPaths",
+                                  strs(ro), "seccomp", hull_seccomp_default_profile());
         if (rootless) {
                 json_object_set_new(lnx, "uidMappings",
                                     json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID", (json_int_t) uid, "size", 1));

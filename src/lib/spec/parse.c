@@ -798,7 +798,8 @@ static int parse_linux(pctx *c, json_t *root, hull_spec *s) {
         json_t *sc;
         if (get_object(c, lnx, "linux", "seccomp", false, &sc) < 0)
                 return -EINVAL;
-        s->has_seccomp = sc != NULL;
+        if (sc && hull_spec_parse_seccomp(sc, c->where, &s->seccomp, c->err) < 0)
+                return -EINVAL;
         json_t *pers;
         if (get_object(c, lnx, "linux", "personality", false, &pers) < 0)
                 return -EINVAL;
@@ -1013,5 +1014,6 @@ void hull_spec_free(hull_spec *s) {
         hull_strv_free(s->readonly_paths);
         free(s->mount_label);
         free(s->personality_domain);
+        hull_spec_seccomp_free(s->seccomp);
         free(s);
 }

@@ -142,6 +142,59 @@ typedef struct hull_spec_resources {
         char **unified; /* key, value, key, value, ... */
 } hull_spec_resources;
 
+typedef enum hull_seccomp_action {
+        HULL_SCMP_KILL,
+        HULL_SCMP_KILL_PROCESS,
+        HULL_SCMP_KILL_THREAD,
+        HULL_SCMP_TRAP,
+        HULL_SCMP_ERRNO,
+        HULL_SCMP_TRACE,
+        HULL_SCMP_ALLOW,
+        HULL_SCMP_LOG,
+        HULL_SCMP_NOTIFY,
+        _HULL_SCMP_ACTION_MAX,
+} hull_seccomp_action;
+
+typedef enum hull_seccomp_op {
+        HULL_SCMP_CMP_NE,
+        HULL_SCMP_CMP_LT,
+        HULL_SCMP_CMP_LE,
+        HULL_SCMP_CMP_EQ,
+        HULL_SCMP_CMP_GE,
+        HULL_SCMP_CMP_GT,
+        HULL_SCMP_CMP_MASKED_EQ,
+        _HULL_SCMP_OP_MAX,
+} hull_seccomp_op;
+
+typedef struct hull_spec_seccomp_arg {
+        unsigned index;
+        uint64_t value, value_two;
+        hull_seccomp_op op;
+} hull_spec_seccomp_arg;
+
+typedef struct hull_spec_seccomp_rule {
+        char **names;
+        hull_seccomp_action action;
+        bool has_errno;
+        unsigned errno_ret;
+        hull_spec_seccomp_arg *args;
+        size_t n_args;
+} hull_spec_seccomp_rule;
+
+typedef struct hull_spec_seccomp {
+        hull_seccomp_action default_action;
+        bool has_default_errno;
+        unsigned default_errno;
+        char **archs;
+        char **flags;
+        char *listener_path;
+        char *listener_metadata;
+        hull_spec_seccomp_rule *rules;
+        size_t n_rules;
+        bool has_notify;
+        char *canonical; /* the section as compact JSON with sorted keys: the cache key */
+} hull_spec_seccomp;
+
 typedef struct hull_spec_kv {
         char *key, *value;
 } hull_spec_kv;
@@ -179,7 +232,7 @@ typedef struct hull_spec {
         char **masked_paths;
         char **readonly_paths;
         char *mount_label;
-        bool has_seccomp;
+        hull_spec_seccomp *seccomp; /* NULL: none */
         char *personality_domain;
 } hull_spec;
 
@@ -208,6 +261,17 @@ int hull_ns_type_from_name(const char *name);     /* -1 if unknown */
 int hull_ns_clone_flag(hull_ns_type t);
 const char *hull_ns_proc_name(hull_ns_type t);     /* the name under /proc/PID/ns/ */
 const char *hull_hook_kind_name(hull_hook_kind k);
+
+/* seccomp.c */
+struct json_t;
+int hull_spec_parse_seccomp(struct json_t *o, const char *where, hull_spec_seccomp **ret, hull_error **err);
+void hull_spec_seccomp_free(hull_spec_seccomp *sc);
+const char *hull_seccomp_action_name(hull_seccomp_action a);
+const char *hull_seccomp_op_name(hull_seccomp_op o);
+const char *const *hull_seccomp_arch_names(void);  /* NULL-terminated */
+const char *const *hull_seccomp_flag_names(void);  /* NULL-terminated */
+/* hull's default profile (a JSON object for linux.seccomp); new reference. */
+struct json_t *hull_seccomp_default_profile(void);
 
 int hull_cap_from_name(const char *name);          /* "CAP_SYS_ADMIN" -> 21; -1 if unknown */
 const char *hull_cap_name(int cap);
