@@ -19,9 +19,11 @@ in_crun_namespace bash -c '
         cd "$1"
         hull=$2 runs=$3 out=$4
         hyperfine -N --warmup 10 --runs "$runs" --export-json "$out/hyperfine.json" \
+                --prepare true --prepare true --prepare true --prepare "rm -rf ${HULL_CACHE_DIR:-/var/cache/hull}/seccomp" \
                 -n hull-runtime "$hull --root $out/state-hull run bench-hull" \
                 -n crun "crun --root $out/state-crun run bench-crun" \
-                -n runc "runc --root $out/state-runc run bench-runc" >"$out/hyperfine.txt" 2>&1
+                -n runc "runc --root $out/state-runc run bench-runc" \
+                -n hull-runtime-cold-seccomp "$hull --root $out/state-hull-cold run bench-hull" >"$out/hyperfine.txt" 2>&1
         for rt in hull crun runc; do
                 case $rt in
                 hull) cmd="$hull --root $out/state-hull run bench-hull" ;;
@@ -44,8 +46,9 @@ rss() { awk -v r="$1" '$1 == r {print $2}' "$work/rss.txt"; }
 hm=$(median hull-runtime) cm=$(median crun) rm_=$(median runc)
 table=$(
         printf '| runtime | median | mean ± σ | max RSS |\n|---|---|---|---|\n'
-        for rt in hull-runtime crun runc; do
+        for rt in hull-runtime hull-runtime-cold-seccomp crun runc; do
                 key=${rt%-runtime}
+                [ "$rt" = hull-runtime-cold-seccomp ] && key=hull
                 printf '| %s | %.2f ms | %.2f ± %.2f ms | %s KiB |\n' "$rt" "$(median $rt)" "$(mean $rt)" "$(stddev $rt)" "$(rss $key)"
         done
 )
@@ -62,10 +65,14 @@ cat >"$here/README.md" <<MD
 
 \`hull-runtime run\` vs \`crun run\` vs \`runc run\` of \`/bin/true\` in the same busybox
 bundle (the config of \`hull-runtime spec\`: pid, network, ipc, uts, mount and cgroup
-namespaces, masked and read-only paths, the default mounts), $RUNS runs each after 10
+namespaces, masked and read-only paths, the default mounts, and hull's default seccomp
+profile, which all three load), $RUNS runs each after 10
 warm-ups, side by side in one \`hyperfine -N\` run; max RSS is the largest of 20
 \`/usr/bin/time -f %M\` runs of each.  All three run in one private mount namespace where
 the host's cgroup2 tree is hidden, because crun 1.8 refuses this hybrid host.
+
+\`hull-runtime-cold-seccomp\` is hull with its seccomp cache (/var/cache/hull/seccomp) removed before every run:
+the cost of compiling the profile with libseccomp, which every other start skips.
 
 Run it: \`make bench\` or \`bench/startup/run.sh\` (\`RUNS=N\` to change the count).
 

@@ -19,8 +19,6 @@ int cli_create(hull_context *ctx, int argc, char **argv) {
                 return idx == -2 ? 0 : 1;
         if (argc - idx != 1)
                 return cli_usage_error(&cli_verb_create, "create needs exactly one argument, the container id");
-        if (o.console_socket)
-                return cli_usage_error(&cli_verb_create, "--console-socket is not supported yet");
         hull_error *err = NULL;
         if (hull_container_create(ctx, argv[idx], &o, &err) < 0)
                 return cli_fail(err);

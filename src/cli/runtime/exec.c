@@ -8,7 +8,7 @@ const cli_verb cli_verb_exec = { "exec", "[options] <container-id> [command [arg
 
 int cli_exec(hull_context *ctx, int argc, char **argv) {
         hull_exec_opts o = { 0 };
-        const char *console_socket = NULL, *process_label = NULL, *apparmor = NULL, *cgroup = NULL;
+        const char *process_label = NULL, *apparmor = NULL, *cgroup = NULL;
         char **env = NULL, **caps = NULL, **gids = NULL;
         const cli_opt opts[] = {
                 { "process", 'p', CLI_STRING, &o.process_file, "a runtime-spec process JSON file describing the process", "FILE" },
@@ -22,7 +22,7 @@ int cli_exec(hull_context *ctx, int argc, char **argv) {
                 { "pid-file", 0, CLI_STRING, &o.pid_file, "write the process's pid to FILE", "FILE" },
                 { "preserve-fds", 0, CLI_UINT, &o.preserve_fds, "pass N more fds (3..3+N-1) into the process", "N" },
                 { "no-new-privs", 0, CLI_BOOL, &o.no_new_privs, "set no_new_privs on the process", NULL },
-                { "console-socket", 0, CLI_STRING, &console_socket, "AF_UNIX socket for the terminal's master (not supported yet)", "PATH" },
+                { "console-socket", 0, CLI_STRING, &o.console_socket, "AF_UNIX socket to receive the terminal's master fd", "PATH" },
                 { "process-label", 0, CLI_STRING, &process_label, "SELinux label (not supported)", "LABEL" },
                 { "apparmor", 0, CLI_STRING, &apparmor, "AppArmor profile (not supported)", "PROFILE" },
                 { "cgroup", 0, CLI_STRING, &cgroup, "sub-cgroup (not supported yet)", "PATH" },
@@ -37,9 +37,9 @@ int cli_exec(hull_context *ctx, int argc, char **argv) {
                 status = cli_usage_error(&cli_verb_exec, "exec needs the container id");
                 goto out;
         }
-        if (console_socket || process_label || apparmor || cgroup) {
+        if (process_label || apparmor || cgroup) {
                 status = cli_usage_error(&cli_verb_exec, "%s is not supported yet",
-                                         console_socket ? "--console-socket" : process_label ? "--process-label" : apparmor ? "--apparmor" : "--cgroup");
+                                         process_label ? "--process-label" : apparmor ? "--apparmor" : "--cgroup");
                 goto out;
         }
         if (!o.process_file && argc - idx < 2) {

@@ -22,8 +22,6 @@ int cli_run(hull_context *ctx, int argc, char **argv) {
                 return idx == -2 ? 0 : 1;
         if (argc - idx != 1)
                 return cli_usage_error(&cli_verb_run, "run needs exactly one argument, the container id");
-        if (o.console_socket)
-                return cli_usage_error(&cli_verb_run, "--console-socket is not supported yet");
         hull_error *err = NULL;
         int status = 0;
         if (hull_container_run(ctx, argv[idx], &o, &status, &err) < 0)

@@ -265,9 +265,8 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         unsigned preserve = opts->preserve_fds + listen_fds(&env);
 
         if (spec->seccomp) {
-                _cleanup_free_ char *cache = hull_strdup_printf(
-                        "%s/.cache/seccomp", ctx->state_root ? ctx->state_root : HULL_DEFAULT_STATE_ROOT);
-                if (!cache || hull_seccomp_prepare(spec->seccomp, cache, &seccomp, err) < 0)
+                _cleanup_free_ char *cache = hull_seccomp_cache_dir();
+                if (hull_seccomp_prepare(spec->seccomp, cache, &seccomp, err) < 0)
                         goto fail;
                 hull_debug("create %s: seccomp filter of %zu instructions%s", id, seccomp.len,
                            seccomp.cached ? " (cached)" : "");

@@ -230,8 +230,8 @@ int hull_container_exec(hull_context *ctx, const char *id, const hull_exec_opts 
                 r = hull_error_set(err, ENOMEM, "exec");
                 goto out;
         }
-        if (proc.terminal && o->detach) {
-                r = hull_error_set_raw(err, EINVAL, "exec --tty --detach needs a console socket, which is not supported yet");
+        if (proc.terminal && o->detach && !o->console_socket) {
+                r = hull_error_set_raw(err, EINVAL, "exec --tty --detach needs --console-socket to hand the terminal to");
                 goto out;
         }
 
@@ -263,12 +263,9 @@ int hull_container_exec(hull_context *ctx, const char *id, const hull_exec_opts 
                 blocked = true;
         }
         if (c->spec->seccomp) {
-                _cleanup_free_ char *cache = hull_strdup_printf(
-                        "%s/.cache/seccomp", ctx->state_root ? ctx->state_root : HULL_DEFAULT_STATE_ROOT);
-                if (!cache || (r = hull_seccomp_prepare(c->spec->seccomp, cache, &seccomp, err)) < 0) {
-                        r = r < 0 ? r : hull_error_set(err, ENOMEM, "exec");
+                _cleanup_free_ char *cache = hull_seccomp_cache_dir();
+                if ((r = hull_seccomp_prepare(c->spec->seccomp, cache, &seccomp, err)) < 0)
                         goto out;
-                }
         }
         exec_child a = { .c = c, .seccomp = c->spec->seccomp ? &seccomp : NULL, .parent_sync_fd = sp[0], .proc = &proc, .env = env, .sync_fd = sp[1], .init_pidfd = init_pidfd, .ns_flags = ns_flags,
                          .preserve_fds = o->preserve_fds, .userns = c->spec->ns[HULL_NS_USER].present };
@@ -295,8 +292,16 @@ int hull_container_exec(hull_context *ctx, const char *id, const hull_exec_opts 
                 r = hull_error_set(err, errno, "exec");
                 goto fail_child;
         }
-        if (proc.terminal && (r = hull_sync_expect(sp[0], HULL_SYNC_PTY, "exec", &master, NULL, err)) < 0)
-                goto fail_child;
+        if (proc.terminal) {
+                if ((r = hull_sync_expect(sp[0], HULL_SYNC_PTY, "exec", &master, NULL, err)) < 0)
+                        goto fail_child;
+                if (o->console_socket) {
+                        if ((r = hull_send_console(o->console_socket, master, err)) < 0)
+                                goto fail_child;
+                        close(master);
+                        master = -1;
+                }
+        }
         if (c->spec->seccomp && c->spec->seccomp->has_notify) {
                 _cleanup_close_ int listener = -1;
                 if ((r = hull_sync_expect(sp[0], HULL_SYNC_SECCOMP, "exec", &listener, NULL, err)) < 0)

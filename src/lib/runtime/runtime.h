@@ -27,7 +27,7 @@ typedef struct hull_context {
 typedef struct hull_create_opts {
         const char *bundle;      /* NULL = current directory */
         const char *pid_file;    /* NULL = none */
-        const char *console_socket; /* reserved */
+        const char *console_socket; /* --console-socket: the pty master is sent there */
         unsigned preserve_fds;   /* fds 3..3+N-1 are passed on */
         bool no_pivot;
         bool no_new_keyring;
@@ -86,6 +86,7 @@ typedef struct hull_exec_opts {
         char **caps;                /* --cap, added to every set but inheritable */
         char **additional_gids;     /* --additional-gids */
         bool tty;                   /* --tty */
+        const char *console_socket; /* --console-socket: where the pty master goes */
         bool no_new_privs;          /* --no-new-privs */
         bool detach;
         const char *pid_file;

@@ -192,11 +192,18 @@ int hull_seccomp_prepare(const hull_spec_seccomp *sc, const char *cache_dir, hul
         _cleanup_free_ char *name = hull_strdup_printf("%s.bpf", key);
         _cleanup_close_ int dfd = -1;
         if (cache_dir && hull_mkdir_p_at(AT_FDCWD, cache_dir, 0700) == 0)
-                dfd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                dfd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        struct stat st;
+        if (dfd >= 0 && (fstat(dfd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022))) {
+                hull_debug("seccomp cache %s is not private to uid %u: not used", cache_dir, (unsigned) geteuid());
+                close(TAKE_FD(dfd));
+        }
         if (dfd >= 0 && name) {
                 _cleanup_free_ char *data = NULL;
                 size_t len = 0;
-                if (hull_read_file_at(dfd, name, 1 << 20, &data, &len) == 0 && len > 0 &&
+                if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+                    st.st_uid == geteuid() && !(st.st_mode & 022) &&
+                    hull_read_file_at(dfd, name, 1 << 20, &data, &len) == 0 && len > 0 &&
                     len % sizeof(struct sock_filter) == 0) {
                         out->insns = (struct sock_filter *) TAKE_PTR(data);
                         out->len = len / sizeof(struct sock_filter);
@@ -277,4 +284,19 @@ int hull_seccomp_send_listener(const hull_spec_seccomp *sc, int listener, pid_t 
         if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
                 return hull_error_set(err, errno, "linux.seccomp.listenerPath: send to %s", sc->listener_path);
         return 0;
+}
+
+char *hull_seccomp_cache_dir(void) {
+        const char *env = getenv("HULL_CACHE_DIR");
+        if (env && *env)
+                return hull_strdup_printf("%s/seccomp", env);
+        if (geteuid() == 0)
+                return strdup("/var/cache/hull/seccomp");
+        const char *xdg = getenv("XDG_CACHE_HOME");
+        if (xdg && *xdg)
+                return hull_strdup_printf("%s/hull/seccomp", xdg);
+        const char *home = getenv("HOME");
+        if (home && *home)
+                return hull_strdup_printf("%s/.cache/hull/seccomp", home);
+        return NULL;
 }

@@ -19,7 +19,9 @@ typedef struct hull_seccomp_filter {
 } hull_seccomp_filter;
 
 /* Compiles (or loads from cache_dir, keyed by a SHA-256 of the section) the
- * filter.  Runs in the runtime, before clone: the child inherits the result. */
+ * filter.  Runs in the runtime, before clone: the child inherits the result.
+ * A cache file is trusted only if the directory and the file belong to the
+ * caller and nobody else may write them (else the filter is compiled afresh). */
 int hull_seccomp_prepare(const hull_spec_seccomp *sc, const char *cache_dir, hull_seccomp_filter *out,
                          hull_error **err);
 void hull_seccomp_filter_done(hull_seccomp_filter *f);
@@ -33,3 +35,9 @@ int hull_seccomp_load(const hull_seccomp_filter *f, int *ret_listener, hull_erro
  * process state, as runc does (SCM_RIGHTS, fds: ["seccompFd"]). */
 int hull_seccomp_send_listener(const hull_spec_seccomp *sc, int listener, pid_t pid, const char *state_json,
                                hull_error **err);
+
+/* Where compiled filters are cached: $HULL_CACHE_DIR/seccomp, else
+ * /var/cache/hull/seccomp for root, $XDG_CACHE_HOME/hull/seccomp (or
+ * ~/.cache/hull/seccomp) for others.  Outside the state root, so that create
+ * leaves nothing there on failure.  Returns a malloc'd path or NULL. */
+char *hull_seccomp_cache_dir(void);
