@@ -250,6 +250,7 @@ _Noreturn void hull_child_main(hull_child *a) {
         rfs.cgroupns = s->ns[HULL_NS_CGROUP].present;
         rfs.netns = s->ns[HULL_NS_NETWORK].present && !s->ns[HULL_NS_NETWORK].path;
         rfs.need_cgroups = need_cgroups;
+        rfs.idmap_trees = a->idmap_trees;
         rfs.userdata = a;
         if (a->mount_ns_new) {
                 if (hull_rootfs_prepare(&rfs, &err) < 0 || hull_rootfs_mount_all(&rfs, &err) < 0 ||

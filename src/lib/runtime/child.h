@@ -33,6 +33,7 @@ typedef struct hull_child {
         unsigned preserve_fds;
         char **env;             /* the process environment, final but for HOME */
         hull_seccomp_filter *seccomp; /* compiled by the parent; NULL: none */
+        const int *idmap_trees; /* per mount: a detached idmapped tree to attach, or -1; NULL: none */
 } hull_child;
 
 /* Never returns: execs the user program or _exits, reporting errors over the

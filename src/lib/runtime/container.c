@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "mounts.h"
 #include "namespaces.h"
 #include "sync.h"
 #include "terminal.h"
@@ -119,9 +120,6 @@ static int check_spec(const hull_spec *s, const char *where, hull_error **err) {
                 return hull_error_set_raw(err, EOPNOTSUPP, "%s: process.apparmorProfile: AppArmor is not supported by hull-runtime", where);
         if (s->process.selinux_label && *s->process.selinux_label)
                 return hull_error_set_raw(err, EOPNOTSUPP, "%s: process.selinuxLabel: SELinux is not supported by hull-runtime", where);
-        for (size_t i = 0; i < s->n_mounts; i++)
-                if (s->mounts[i].n_uid_mappings || s->mounts[i].n_gid_mappings)
-                        return hull_error_set_raw(err, EOPNOTSUPP, "%s: mounts[%zu].uidMappings: idmapped mounts are not supported yet", where, i);
         return 0;
 }
 
@@ -141,6 +139,62 @@ static int send_to_child(int sock, hull_sync_type type, int status, const char *
                 return r;
         }
         return hull_error_set(err, -r, "%s", what);
+}
+
+static bool mount_wants_idmap(const hull_spec_mount *m) {
+        return m->n_uid_mappings || m->n_gid_mappings || hull_strv_contains(m->options, "idmap") ||
+               hull_strv_contains(m->options, "ridmap");
+}
+
+/* One detached idmapped tree per idmapped bind mount, with the mount's
+ * mappings (or the container's).  *ret is NULL when no mount is idmapped. */
+static int make_idmap_userns(const hull_spec *spec, const char *bundle, int **ret, hull_error **err) {
+        *ret = NULL;
+        bool any = false;
+        for (size_t i = 0; i < spec->n_mounts; i++)
+                any |= mount_wants_idmap(&spec->mounts[i]);
+        if (!any)
+                return 0;
+        int *fds = malloc(spec->n_mounts * sizeof(int));
+        if (!fds)
+                return hull_error_set(err, ENOMEM, "idmapped mounts");
+        for (size_t i = 0; i < spec->n_mounts; i++)
+                fds[i] = -1;
+        *ret = fds;
+        for (size_t i = 0; i < spec->n_mounts; i++) {
+                const hull_spec_mount *m = &spec->mounts[i];
+                if (!mount_wants_idmap(m))
+                        continue;
+                const hull_spec_idmap *u = m->n_uid_mappings ? m->uid_mappings : spec->uid_mappings;
+                size_t nu = m->n_uid_mappings ? m->n_uid_mappings : spec->n_uid_mappings;
+                const hull_spec_idmap *g = m->n_gid_mappings ? m->gid_mappings : spec->gid_mappings;
+                size_t ng = m->n_gid_mappings ? m->n_gid_mappings : spec->n_gid_mappings;
+                if (!nu || !ng)
+                        return hull_error_set_raw(err, EINVAL,
+                                                  "mounts[%zu]: an idmapped mount needs uidMappings and gidMappings (on the mount, or the container's)",
+                                                  i);
+                if (!m->source)
+                        return hull_error_set_raw(err, EINVAL, "mounts[%zu]: an idmapped mount needs a source", i);
+                _cleanup_free_ char *src = m->source[0] == '/' ? strdup(m->source)
+                                                               : hull_strdup_printf("%s/%s", bundle, m->source);
+                _cleanup_close_ int userns = -1;
+                if (!src)
+                        return hull_error_set(err, ENOMEM, "idmapped mounts");
+                if (hull_ns_make_userns(u, nu, g, ng, &userns, err) < 0)
+                        return hull_error_prefix(err, "mounts[%zu]", i);
+                bool rec = hull_strv_contains(m->options, "rbind") || hull_strv_contains(m->options, "ridmap");
+                int r = hull_mount_make_idmapped_tree(src, rec, userns, &fds[i]);
+                if (r < 0)
+                        return hull_error_set(err, -r, "mounts[%zu]: idmapped mount of %s", i, src);
+        }
+        return 0;
+}
+
+static void close_idmap_userns(const hull_spec *spec, int *fds) {
+        for (size_t i = 0; fds && spec && i < spec->n_mounts; i++)
+                if (fds[i] >= 0)
+                        close(fds[i]);
+        free(fds);
 }
 
 typedef struct create_run {
@@ -232,6 +286,7 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         _cleanup_close_ int exec_sock = -1, child_sync = -1, own_pidns = -1, own_timens = -1;
         bool restore_pidns = false, restore_timens = false;
         hull_seccomp_filter seccomp = { 0 };
+        int *idmap = NULL;
 
         /* State first, so that a runtime killed from here on leaves something
          * that delete --force can clean: it names the cgroups. */
@@ -271,7 +326,9 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 hull_debug("create %s: seccomp filter of %zu instructions%s", id, seccomp.len,
                            seccomp.cached ? " (cached)" : "");
         }
-        hull_child a = { .c = c, .seccomp = spec->seccomp ? &seccomp : NULL, .sync_fd = child_sync, .parent_sync_fd = cr->sync, .exec_listen_fd = exec_sock, .no_pivot = opts->no_pivot,
+        if (make_idmap_userns(spec, c->bundle, &idmap, err) < 0)
+                goto fail;
+        hull_child a = { .c = c, .idmap_trees = idmap, .seccomp = spec->seccomp ? &seccomp : NULL, .sync_fd = child_sync, .parent_sync_fd = cr->sync, .exec_listen_fd = exec_sock, .no_pivot = opts->no_pivot,
                          .no_new_keyring = opts->no_new_keyring, .terminal = spec->process.terminal,
                          .preserve_fds = preserve, .env = env };
         memcpy(a.ns_fds, ns_fds, sizeof(ns_fds));
@@ -440,10 +497,12 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 goto fail;
         hull_ns_fds_close(ns_fds);
         hull_seccomp_filter_done(&seccomp);
+        close_idmap_userns(spec, idmap);
         return 0;
 fail:
         hull_ns_fds_close(ns_fds);
         hull_seccomp_filter_done(&seccomp);
+        close_idmap_userns(cr->c ? cr->c->spec : NULL, idmap);
         if (cr->master >= 0)
                 close(TAKE_FD(cr->master));
         create_cleanup(cr);

@@ -87,6 +87,10 @@ int hull_mount_opts_parse(char *const *options, hull_mount_opts *o) {
                 default:
                         if (strcmp(opt, "tmpcopyup") == 0)
                                 o->tmpcopyup = true;
+                        else if (strcmp(opt, "idmap") == 0)
+                                o->idmap = true;
+                        else if (strcmp(opt, "ridmap") == 0)
+                                o->ridmap = true;
                         break;
                 }
         }
@@ -109,6 +113,10 @@ int hull_mount_at(int rootfd, const char *dest, int target_fd, const char *sourc
         *ret_fd = fd;
         return 0;
 }
+
+struct mount_attr_ {
+        unsigned long long attr_set, attr_clr, propagation, userns_fd;
+};
 
 /* The flags a remount must keep: in a user namespace the kernel locks
  * nosuid, nodev, noexec, ro and the atime flags of a bind mount's source. */
@@ -152,6 +160,29 @@ static int remount_bind(int fd, unsigned long flags, unsigned long clear) {
         return 0;
 }
 
+int hull_mount_make_idmapped_tree(const char *source, bool recursive, int userns, int *ret_tree) {
+        _cleanup_close_ int tree = sys_open_tree(AT_FDCWD, source,
+                                                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+        if (tree < 0)
+                return -errno;
+        struct mount_attr_ a = { 0x00100000 /* MOUNT_ATTR_IDMAP */, 0, 0, (unsigned long long) userns };
+        if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
+                return -errno;
+        *ret_tree = TAKE_FD(tree);
+        return 0;
+}
+
+/* Attaches a detached tree on the target fd; *ret_fd: the new mount, reopened. */
+static int attach_tree(int rootfd, const char *dest, int target, int tree, int *ret_fd) {
+        if (syscall(SYS_move_mount, tree, "", target, "", 0x00000004 /* F_EMPTY_PATH */ | 0x00000040 /* T_EMPTY_PATH */) < 0)
+                return -errno;
+        int fd = hull_open_in_root(rootfd, dest, O_PATH | O_NOFOLLOW, 0);
+        if (fd < 0)
+                return fd;
+        *ret_fd = fd;
+        return 0;
+}
+
 static int set_propagation(int fd, const hull_mount_opts *o) {
         char p[HULL_FD_PATH_MAX];
         hull_fd_path(fd, p, sizeof(p));
@@ -160,10 +191,6 @@ static int set_propagation(int fd, const hull_mount_opts *o) {
                         return -errno;
         return 0;
 }
-
-struct mount_attr_ {
-        unsigned long long attr_set, attr_clr, propagation, userns_fd;
-};
 
 static int set_recursive_attrs(int fd, const hull_mount_opts *o) {
         if (!o->attr_set && !o->attr_clr)
@@ -430,7 +457,24 @@ static int mount_one(hull_rootfs *r, const hull_spec_mount *m, size_t idx, hull_
         }
         unsigned long flags = o.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
         int r2;
-        if (bind) {
+        int tree = r->idmap_trees ? r->idmap_trees[idx] : -1;
+        if (bind && tree >= 0) {
+                r2 = attach_tree(r->rootfd, m->destination, target, tree, &newfd);
+                if (r2 < 0) {
+                        ret = hull_error_set(err, -r2, "mounts[%zu]: idmapped mount of %s on %s", idx, source, m->destination);
+                        goto out;
+                }
+                if (flags & ~(MS_SILENT | MS_LAZYTIME | MS_SYNCHRONOUS | MS_DIRSYNC | MS_MANDLOCK | MS_I_VERSION)) {
+                        r2 = remount_bind(newfd, flags, o.clear);
+                        if (r2 < 0) {
+                                ret = hull_error_set(err, -r2, "remount %s with its options", m->destination);
+                                goto out;
+                        }
+                }
+        } else if (tree >= 0) {
+                ret = hull_error_set_raw(err, EINVAL, "mounts[%zu]: an idmapped mount must be a bind mount", idx);
+                goto out;
+        } else if (bind) {
                 r2 = hull_mount_at(r->rootfd, m->destination, target, source, NULL, MS_BIND | (o.flags & MS_REC), NULL,
                                    &newfd);
                 if (r2 < 0) {

@@ -26,6 +26,10 @@ typedef struct hull_rootfs {
          * cgroups (and cgroup namespace) by then. */
         int (*need_cgroups)(void *userdata, hull_error **err);
         void *userdata;
+        /* Per mount (index as in spec->mounts): a detached idmapped tree to
+         * attach, or -1.  Made by the parent, which (unlike the container
+         * process) has CAP_SYS_ADMIN where the file system belongs. */
+        const int *idmap_trees;
 } hull_rootfs;
 
 void hull_rootfs_init(hull_rootfs *r);
@@ -75,6 +79,7 @@ typedef struct hull_mount_opts {
         size_t n_propagation;
         unsigned long long attr_set, attr_clr; /* recursive mount_setattr */
         bool tmpcopyup;
+        bool idmap, ridmap;        /* "idmap"/"ridmap": an idmapped bind mount */
         char *data;                /* the rest, comma-joined, for the file system */
 } hull_mount_opts;
 
@@ -85,3 +90,7 @@ void hull_mount_opts_done(hull_mount_opts *o);
  * Returns an O_PATH fd of the new mount's root (reopened by path). */
 int hull_mount_at(int rootfd, const char *dest, int target_fd, const char *source, const char *type,
                   unsigned long flags, const char *data, int *ret_fd);
+
+/* A detached copy of source (open_tree) with the mapping of userns applied
+ * (MOUNT_ATTR_IDMAP, Linux 5.12).  Runs in the runtime.  Returns 0 or -errno. */
+int hull_mount_make_idmapped_tree(const char *source, bool recursive, int userns, int *ret_tree);

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -164,4 +166,45 @@ int hull_ns_join(int fds[_HULL_NS_MAX], const bool which[_HULL_NS_MAX], hull_err
                         return hull_error_set(err, errno, "join %s namespace", hull_ns_type_name(t));
         }
         return 0;
+}
+
+int hull_ns_make_userns(const hull_spec_idmap *uid, size_t n_uid, const hull_spec_idmap *gid, size_t n_gid,
+                        int *ret_fd, hull_error **err) {
+        /* A helper process in a new user namespace, which only waits: its
+         * maps are written from here, its namespace kept as an fd. */
+        int pipefd[2];
+        if (pipe2(pipefd, O_CLOEXEC) < 0)
+                return hull_error_set(err, errno, "idmapped mount: pipe");
+        pid_t pid = (pid_t) syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+        if (pid == 0) {
+                char c;
+                close(pipefd[1]);
+                if (read(pipefd[0], &c, 1) < 0)
+                        _exit(1);
+                _exit(0);
+        }
+        close(pipefd[0]);
+        int r = 0;
+        if (pid < 0) {
+                r = hull_error_set(err, errno, "idmapped mount: create a user namespace");
+                close(pipefd[1]);
+                return r;
+        }
+        hull_spec s = { 0 };
+        s.uid_mappings = (hull_spec_idmap *) uid;
+        s.n_uid_mappings = n_uid;
+        s.gid_mappings = (hull_spec_idmap *) gid;
+        s.n_gid_mappings = n_gid;
+        if ((r = hull_ns_write_maps(pid, &s, err)) == 0) {
+                char path[64];
+                snprintf(path, sizeof(path), "/proc/%d/ns/user", (int) pid);
+                *ret_fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (*ret_fd < 0)
+                        r = hull_error_set(err, errno, "idmapped mount: open %s", path);
+        } else
+                hull_error_prefix(err, "idmapped mount");
+        close(pipefd[1]);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        return r;
 }

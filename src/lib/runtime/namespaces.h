@@ -23,3 +23,9 @@ int hull_ns_set_time_offsets(const hull_spec *spec, hull_error **err);
 
 /* setns() into fds[t] for each t with which[t], the user namespace first. */
 int hull_ns_join(int fds[_HULL_NS_MAX], const bool which[_HULL_NS_MAX], hull_error **err);
+
+/* A user namespace with these mappings, for an idmapped mount.  *ret_fd is
+ * an O_CLOEXEC fd of it.  (Writing arbitrary maps needs privilege; an
+ * unprivileged caller can map only itself, through newuidmap.) */
+int hull_ns_make_userns(const hull_spec_idmap *uid, size_t n_uid, const hull_spec_idmap *gid, size_t n_gid,
+                        int *ret_fd, hull_error **err);

@@ -40,7 +40,7 @@ char *hull_spec_features_json(void) {
                 "ociVersionMin", HULL_OCI_VERSION_MIN, "ociVersionMax", HULL_OCI_VERSION, "hooks", hooks,
                 "mountOptions", opts, "linux", "namespaces", nss, "capabilities", caps, "cgroup", "v1", 1, "v2", 1,
                 "systemd", 0, "systemdUser", 0, "rdma", 0, "seccomp", seccomp, "apparmor", "enabled", 0,
-                "selinux", "enabled", 0, "intelRdt", "enabled", 0, "mountExtensions", "idmap", "enabled", 0,
+                "selinux", "enabled", 0, "intelRdt", "enabled", 0, "mountExtensions", "idmap", "enabled", 1,
                 "annotations", "io.github.hull.version", HULL_VERSION, "io.github.hull.implementation", "hull-runtime");
         if (!doc)
                 return NULL;

@@ -181,6 +181,8 @@ static const hull_mount_flag mount_flags[] = {
         { "rstrictatime", false, MOUNT_ATTR_STRICTATIME_, 2 },
         { "rrelatime", false, MOUNT_ATTR_RELATIME_, 2 },
         { "tmpcopyup", false, 0, 3 },
+        { "idmap", false, 0, 3 },
+        { "ridmap", false, 0, 3 },
 };
 
 const hull_mount_flag *hull_mount_flag_lookup(const char *name) {
