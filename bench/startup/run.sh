@@ -84,3 +84,13 @@ $summary
 
 Versions: $("$HULL_RUNTIME" --version | head -n1); $(crun --version | head -n1); $(runc --version | head -n1).
 MD
+
+# The latest table also goes into bench/README.md, between its markers.
+top=$here/../README.md
+if [ -f "$top" ] && grep -q '<!-- startup:begin -->' "$top"; then
+        block=$(printf '%s\n\n%s\n\n(%s, %s)' "$table" "$summary" "$(date -u +%Y-%m-%d)" "$(machine_line)")
+        awk -v block="$block" '
+                /<!-- startup:begin -->/ { print; print block; skip = 1; next }
+                /<!-- startup:end -->/ { skip = 0 }
+                !skip' "$top" >"$top.new" && mv "$top.new" "$top"
+fi

@@ -621,11 +621,10 @@ int hull_container_start(hull_context *ctx, const char *id, hull_error **err) {
                 r = hull_error_set(err, errno, "start %s: connect to the container process", id);
                 goto out;
         }
+        /* Without exec.sock the container is "running" (state.c derives the
+         * status from the process and this file): no state write needed. */
         (void) unlinkat(c->dir_fd, HULL_EXEC_SOCK, 0);
         hull_debug("start %s: process %d", id, (int) c->pid);
-        c->saved_status = HULL_STATUS_RUNNING;
-        if ((r = hull_container_save(c, err)) < 0)
-                goto out;
         if ((r = wait_exec(sock, id, err)) < 0) {
                 if (err && *err && (*err)->status == HULL_STATUS_HOOK_FAILED) {
                         /* A failed startContainer hook: stop the container and go on
