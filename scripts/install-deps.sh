@@ -8,6 +8,7 @@ PACKAGES=(
         # build
         gcc make meson ninja-build pkg-config libc6-dev
         libjansson-dev libseccomp-dev libcmocka-dev
+        zlib1g-dev libzstd-dev libssl-dev
         musl-tools
         # tests
         bats jq busybox-static util-linux iproute2 procps psmisc strace time
@@ -15,6 +16,7 @@ PACKAGES=(
         # peers compared against in tests and benchmarks
         runc crun hyperfine
         tini dumb-init catatonit python3
+        skopeo umoci zstd
 )
 
 missing=()

@@ -36,6 +36,7 @@ static void usage(FILE *f) {
 }
 
 int main(int argc, char **argv) {
+        cli_argv = argv;
         if (argc < 2) {
                 usage(stderr);
                 return 1;

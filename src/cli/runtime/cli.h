@@ -36,6 +36,7 @@ typedef struct cli_verb {
 } cli_verb;
 
 extern const char *cli_program; /* "hull-runtime" or "hull runtime" */
+extern char **cli_argv;          /* main()'s argv, to re-execute the program */
 
 /* Parses options from argv[1..] until the first positional argument or "--".
  * Returns the index of the first positional, or -1 after printing an error

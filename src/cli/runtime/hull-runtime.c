@@ -2,5 +2,6 @@
 #include "cli.h"
 
 int main(int argc, char **argv) {
+        cli_argv = argv;
         return hull_runtime_main(argc, argv);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "runtime/exe-seal.h"
 #include "util/log.h"
 #include "util/sys.h"
 
@@ -88,6 +89,9 @@ static void usage(FILE *f) {
                 cli_program);
 }
 
+extern char **environ;
+char **cli_argv; /* the whole command line, for the re-execution */
+
 int hull_runtime_main(int argc, char **argv) {
         const char *root = NULL, *log_path = NULL, *log_format = "text", *criu = NULL, *rootless = NULL;
         bool debug = false, systemd = false, version = false;
@@ -151,6 +155,13 @@ int hull_runtime_main(int argc, char **argv) {
                 return 1;
         }
         const char *name = argv[idx];
+        /* The verbs that fork processes into containers first make sure the
+         * binary they run from cannot be written from one (CVE-2019-5736). */
+        if (strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0) {
+                hull_error *err = NULL;
+                if (hull_exe_seal(cli_argv, environ, &err) < 0)
+                        return cli_fail(err);
+        }
         hull_context ctx = { .state_root = root, .debug = debug };
         for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
                 if (strcmp(verbs[i]->name, name) == 0)

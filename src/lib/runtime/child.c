@@ -95,23 +95,20 @@ static int set_hostname(const hull_spec *s, hull_error **err) {
         return 0;
 }
 
-/* Writes linux.sysctl through the container's own /proc/sys. */
+/* Writes linux.sysctl through the container's own procfs, verified to be
+ * procfs, without following symlinks or crossing mounts beneath it. */
 static int set_sysctls(const hull_spec *s, int rootfd, hull_error **err) {
-        if (s->n_sysctl == 0)
-                return 0;
-        _cleanup_close_ int sys = hull_open_in_root(rootfd, "/proc/sys", O_RDONLY | O_DIRECTORY, 0);
-        if (sys < 0)
-                return hull_error_set(err, -sys, "linux.sysctl: open /proc/sys in the container");
         for (size_t i = 0; i < s->n_sysctl; i++) {
-                _cleanup_free_ char *rel = strdup(s->sysctl[i].key);
+                _cleanup_free_ char *rel = hull_strdup_printf("sys/%s", s->sysctl[i].key);
                 if (!rel)
                         return hull_error_set(err, ENOMEM, "sysctl");
-                for (char *p = rel; *p; p++)
+                for (char *p = rel + 4; *p; p++)
                         if (*p == '.')
                                 *p = '/';
-                int fd = hull_open_in_root(sys, rel, O_WRONLY | O_NOFOLLOW, 0);
+                int fd = hull_open_procfs(rootfd, "/proc", rel, O_WRONLY);
                 if (fd < 0)
-                        return hull_error_set(err, -fd, "linux.sysctl.%s: open /proc/sys/%s", s->sysctl[i].key, rel);
+                        return hull_error_set(err, -fd, "linux.sysctl.%s: open /proc/%s%s", s->sysctl[i].key, rel,
+                                              fd == -EXDEV ? " (not procfs, or a mount in the way)" : "");
                 _cleanup_close_ int f = fd;
                 const char *v = s->sysctl[i].value;
                 if (write(f, v, strlen(v)) != (ssize_t) strlen(v))
@@ -213,6 +210,26 @@ _Noreturn void hull_child_main(hull_child *a) {
         close(c->dir_fd);
         close(c->root_fd);
         c->dir_fd = c->root_fd = -1;
+        /* Every other fd of the runtime (the bundle, the cgroup2 directory,
+         * its own namespaces...) goes now, not at execve: none may be reachable
+         * while we work in the container (CVE-2024-21626). */
+        {
+                int keep[8 + _HULL_NS_MAX + 64];
+                size_t n = 0;
+                keep[n++] = a->sync_fd;
+                keep[n++] = a->exec_listen_fd;
+                for (int t = 0; t < _HULL_NS_MAX; t++)
+                        keep[n++] = a->ns_fds[t];
+                for (size_t i = 0; a->idmap_trees && i < c->spec->n_mounts && n < ELEMENTSOF(keep); i++)
+                        keep[n++] = a->idmap_trees[i];
+                if (c->cg)
+                        c->cg->v2_fd = -1;
+                int r = hull_close_fds_except((int) (3 + a->preserve_fds), keep, n);
+                if (r < 0) {
+                        hull_error_set(&err, -r, "close the runtime's fds");
+                        die(fd, err);
+                }
+        }
 
         if (a->two_stage)
                 two_stage(a);
@@ -312,7 +329,7 @@ _Noreturn void hull_child_main(hull_child *a) {
                 die(fd, err);
         /* chdir as root first (the user may not be able to reach it), then
          * again as the user so that permission errors surface. */
-        bool cwd_done = chdir(p->cwd) == 0;
+        bool cwd_done = hull_process_chdir(p, NULL) == 0;
         bool setgroups_ok = true;
         if (s->ns[HULL_NS_USER].present) {
                 _cleanup_free_ char *sg = NULL;

@@ -59,6 +59,11 @@ static _Noreturn void exec_child_main(exec_child *a) {
         close(a->parent_sync_fd);
         close(a->c->dir_fd);
         close(a->c->root_fd);
+        /* Nothing of the runtime's (the cgroup2 directory, its own pid
+         * namespace...) may stay open in the container (CVE-2024-21626). */
+        int keep[] = { fd, a->init_pidfd };
+        if (hull_close_fds_except((int) (3 + a->preserve_fds), keep, ELEMENTSOF(keep)) < 0)
+                _exit(1);
         if (hull_sync_expect(fd, HULL_SYNC_GO, "wait for the runtime", NULL, NULL, &err) < 0)
                 _exit(1);
         if (a->ns_flags && sys_setns(a->init_pidfd, a->ns_flags) < 0) {
@@ -91,7 +96,7 @@ static _Noreturn void exec_child_main(exec_child *a) {
         if (hull_process_set_rlimits(p, &err) < 0 || hull_process_set_oom_score_adj(p, &err) < 0 ||
             hull_process_add_home(p, &a->env) < 0 || hull_process_lookup(p, a->env, &exe, &err) < 0)
                 exec_die(fd, err);
-        bool cwd_done = chdir(p->cwd ? p->cwd : "/") == 0;
+        bool cwd_done = hull_process_chdir(p, NULL) == 0;
         bool setgroups_ok = true;
         if (a->userns) {
                 _cleanup_free_ char *sg = NULL;

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +108,7 @@ int hull_mount_at(int rootfd, const char *dest, int target_fd, const char *sourc
                 return 0;
         /* target_fd still names the directory under the new mount: reopen by
          * path to get the mount itself. */
-        int fd = hull_open_in_root(rootfd, dest, O_PATH | O_NOFOLLOW, 0);
+        int fd = hull_open_in_root(rootfd, dest, O_PATH, 0);
         if (fd < 0)
                 return fd;
         *ret_fd = fd;
@@ -442,6 +443,29 @@ static int mount_one(hull_rootfs *r, const hull_spec_mount *m, size_t idx, hull_
                         goto out;
                 }
                 is_file = !S_ISDIR(st.st_mode);
+        }
+        /* proc and sysfs are never mounted through a symlink: a later mount
+         * over its target would move what the runtime writes there (sysctl,
+         * oom_score_adj) into another file (CVE-2019-19921, CVE-2023-27561). */
+        bool kernel_fs = type && (strcmp(type, "proc") == 0 || strcmp(type, "sysfs") == 0);
+        if (kernel_fs) {
+                struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
+                int fd = (int) syscall(SYS_openat2, r->rootfd, m->destination, &how, sizeof(how));
+                if (fd < 0 && errno == ELOOP) {
+                        ret = hull_error_set_raw(err, ELOOP, "mounts[%zu]: %s is (or goes through) a symlink in the rootfs; %s is never mounted through one",
+                                                 idx, m->destination, type);
+                        goto out;
+                }
+                if (fd >= 0) {
+                        struct stat st;
+                        bool dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+                        close(fd);
+                        if (!dir) {
+                                ret = hull_error_set_raw(err, ENOTDIR, "mounts[%zu]: %s in the rootfs is not a directory",
+                                                         idx, m->destination);
+                                goto out;
+                        }
+                }
         }
         target = hull_mkpath_in_root(r->rootfd, m->destination, 0755, is_file);
         if (target < 0) {

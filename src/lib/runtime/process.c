@@ -112,11 +112,15 @@ int hull_process_set_rlimits(const hull_spec_process *p, hull_error **err) {
 int hull_process_set_oom_score_adj(const hull_spec_process *p, hull_error **err) {
         if (!p->has_oom_score_adj)
                 return 0;
-        char buf[16];
+        char buf[16], rel[32];
         snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
-        int r = hull_write_str_at(AT_FDCWD, "/proc/self/oom_score_adj", buf);
-        if (r < 0)
-                return hull_error_set(err, -r, "process.oomScoreAdj: write %s to /proc/self/oom_score_adj", buf);
+        /* Through a verified procfs, by our pid (no /proc/self symlink). */
+        snprintf(rel, sizeof(rel), "%d/oom_score_adj", (int) getpid());
+        _cleanup_close_ int fd = hull_open_procfs(AT_FDCWD, "/proc", rel, O_WRONLY);
+        if (fd < 0)
+                return hull_error_set(err, -fd, "process.oomScoreAdj: open /proc/%s (the container's /proc must be procfs)", rel);
+        if (write(fd, buf, strlen(buf)) != (ssize_t) strlen(buf))
+                return hull_error_set(err, errno, "process.oomScoreAdj: write %s to /proc/%s", buf, rel);
         return 0;
 }
 
@@ -183,12 +187,21 @@ int hull_process_set_identity(const hull_spec_process *p, bool setgroups_allowed
 }
 
 int hull_process_chdir(const hull_spec_process *p, hull_error **err) {
+        /* Resolved inside the container's root, no magic links: a cwd of
+         * /proc/self/fd/N cannot reach a host directory (CVE-2024-21626). */
         const char *cwd = p->cwd ? p->cwd : "/";
-        if (chdir(cwd) < 0) {
-                char eb[128];
-                return hull_error_set_raw(err, errno, "process.cwd: chdir to %s: %s", cwd,
-                                          hull_errno_text(errno, eb, sizeof(eb)));
-        }
+        char eb[128];
+        int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        int fd = root < 0 ? -errno : hull_open_in_root(root, cwd, O_PATH | O_DIRECTORY, 0);
+        if (root >= 0)
+                close(root);
+        if (fd < 0)
+                return hull_error_set_raw(err, -fd, "process.cwd: chdir to %s: %s", cwd, hull_errno_text(-fd, eb, sizeof(eb)));
+        int r = fchdir(fd);
+        int e = errno;
+        close(fd);
+        if (r < 0)
+                return hull_error_set_raw(err, e, "process.cwd: chdir to %s: %s", cwd, hull_errno_text(e, eb, sizeof(eb)));
         return 0;
 }
 

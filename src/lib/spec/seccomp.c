@@ -306,8 +306,9 @@ fail:
  * (unshare and clone with CLONE_NEWUSER; clone3 answers ENOSYS so that libc
  * falls back to clone, whose flags can be checked), ptrace of others (only
  * PTRACE_TRACEME passes), cross-process memory access, clocks, swap, reboot,
- * perf, userfaultfd, open_by_handle_at (the "shocker" escape) and the
- * obsolete syscalls. apt, shells and servers need none of them. */
+ * perf, userfaultfd, io_uring (as Docker since 2023), open_by_handle_at (the
+ * "shocker" escape) and the obsolete syscalls. apt, shells and servers need
+ * none of them.  A deny list: a syscall newer than this list is allowed. */
 json_t *hull_seccomp_default_profile(void) {
         static const char *const blocked[] = {
                 "acct", "add_key", "adjtimex", "bpf", "clock_adjtime", "clock_settime", "create_module",
@@ -319,7 +320,7 @@ json_t *hull_seccomp_default_profile(void) {
                 "request_key", "setns", "settimeofday", "stime", "swapoff", "swapon", "syslog", "_sysctl",
                 "sysfs", "umount", "umount2", "uselib", "userfaultfd", "ustat", "vm86", "vm86old",
                 "fanotify_init", "landlock_create_ruleset", "mbind", "migrate_pages", "move_pages",
-                "set_mempolicy", "get_mempolicy", NULL,
+                "set_mempolicy", "get_mempolicy", "io_uring_setup", "io_uring_enter", "io_uring_register", NULL,
         };
         json_t *names = json_array();
         for (const char *const *b = blocked; *b; b++)

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -310,4 +312,48 @@ int hull_cloexec_from(int from) {
 
 bool hull_path_is_abs_clean(const char *p) {
         return p && p[0] == '/';
+}
+
+static int cmp_int(const void *a, const void *b) {
+        int x = *(const int *) a, y = *(const int *) b;
+        return (x > y) - (x < y);
+}
+
+int hull_close_fds_except(int from, const int *keep, size_t n) {
+        int sorted[64];
+        size_t k = 0;
+        for (size_t i = 0; i < n && k < 64; i++)
+                if (keep[i] >= from)
+                        sorted[k++] = keep[i];
+        qsort(sorted, k, sizeof(int), cmp_int);
+        unsigned lo = (unsigned) from;
+        for (size_t i = 0; i <= k; i++) {
+                unsigned hi = i < k ? (unsigned) sorted[i] : ~0U;
+                if (i < k && (unsigned) sorted[i] < lo)
+                        continue; /* duplicate */
+                if (hi > lo && syscall(SYS_close_range, lo, i < k ? hi - 1 : hi, 0) < 0)
+                        return -errno;
+                if (i < k)
+                        lo = hi + 1;
+        }
+        return 0;
+}
+
+int hull_open_procfs(int rootfd, const char *proc, const char *rel, int flags) {
+        struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
+        while (*proc == '/')
+                proc++;
+        _cleanup_close_ int dir = (int) syscall(SYS_openat2, rootfd, *proc ? proc : ".", &how, sizeof(how));
+        if (dir < 0)
+                return -errno;
+        struct statfs sf;
+        if (fstatfs(dir, &sf) < 0)
+                return -errno;
+        if ((unsigned long) sf.f_type != PROC_SUPER_MAGIC)
+                return -EXDEV;
+        struct open_how h2 = { .flags = (unsigned long long) (flags | O_CLOEXEC | O_NOCTTY),
+                               .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS };
+        int fd = (int) syscall(SYS_openat2, dir, rel, &h2, sizeof(h2));
+        return fd < 0 ? -errno : fd;
 }

@@ -51,3 +51,15 @@ const char *hull_fd_path(int fd, char *buf, size_t size);
 int hull_cloexec_from(int from);
 
 bool hull_path_is_abs_clean(const char *p);
+
+/* Closes every fd >= from except those in keep[] (any order; -1 entries
+ * ignored), with close_range over the gaps.  Returns 0 or -errno. */
+int hull_close_fds_except(int from, const int *keep, size_t n);
+
+/* Opens `rel` (e.g. "sys/net/ipv4/ip_forward", "1/oom_score_adj") below the
+ * procfs mounted at `proc` inside rootfd (e.g. "/proc"): the directory must be
+ * procfs (fstatfs) and reached without symlinks, and the file beneath it
+ * without symlinks or mount crossings -- so that a write cannot be redirected
+ * by a symlink or a mount over part of /proc (CVE-2025-52881).  Returns an fd
+ * or -errno (-EXDEV: not procfs, or a mount in the way). */
+int hull_open_procfs(int rootfd, const char *proc, const char *rel, int flags);
