@@ -320,7 +320,30 @@ static json_t *strv_json(char **v) {
         return a;
 }
 
-static int make_config(const hull_image_config *c, int rootfd, bool rootless, char **ret, hull_error **err) {
+/* process.args behind hull-init, which is bound read-only from the host at
+ * /dev/init (on the container's /dev tmpfs: the image's rootfs is untouched). */
+static int wrap_with_init(json_t *root, const char *init_path, hull_error **err) {
+        struct stat st;
+        if (stat(init_path, &st) < 0)
+                return hull_error_set(err, errno, "--init: %s", init_path);
+        if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
+                return hull_error_set_raw(err, EACCES, "--init: %s is not an executable file", init_path);
+        json_t *process = json_object_get(root, "process");
+        json_t *args = json_object_get(process, "args");
+        json_t *wrapped = json_pack("[s, s]", "/dev/init", "--");
+        size_t i;
+        json_t *a;
+        json_array_foreach(args, i, a)
+                json_array_append(wrapped, a);
+        json_object_set_new(process, "args", wrapped);
+        json_t *mounts = json_object_get(root, "mounts");
+        json_array_append_new(mounts, json_pack("{s:s, s:s, s:s, s:[s, s, s, s]}", "destination", "/dev/init", "type",
+                                                "bind", "source", init_path, "options", "bind", "ro", "nosuid", "nodev"));
+        return 0;
+}
+
+static int make_config(const hull_image_config *c, int rootfd, bool rootless, const char *init_path, char **ret,
+                       hull_error **err) {
         _cleanup_free_ char *def = hull_spec_default_json(rootless, getuid(), getgid());
         json_t *root = def ? json_loads(def, 0, NULL) : NULL;
         json_t *process = json_object_get(root, "process");
@@ -392,6 +415,10 @@ static int make_config(const hull_image_config *c, int rootfd, bool rootless, ch
                 json_object_set_new(ann, c->labels[i].key, json_string(c->labels[i].value));
         }
         json_object_set_new(root, "annotations", ann);
+        if (init_path && (r = wrap_with_init(root, init_path, err)) < 0) {
+                json_decref(root);
+                return r;
+        }
         *ret = json_dumps(root, JSON_INDENT(8) | JSON_PRESERVE_ORDER);
         json_decref(root);
         return *ret ? 0 : hull_error_set(err, ENOMEM, "config.json");
@@ -448,7 +475,7 @@ int hull_image_bundle(hull_store *s, const char *ref, const char *dir, const hul
         }
         if ((r = unpack_layers(s, ref, m, c, rootfd, o, err)) < 0)
                 goto fail;
-        if ((r = make_config(c, rootfd, !o->as_root, &config, err)) < 0)
+        if ((r = make_config(c, rootfd, !o->as_root, o->init_path, &config, err)) < 0)
                 goto fail;
         if ((r = hull_write_atomic_at(dfd, "config.json", config, strlen(config), 0644, HULL_WRITE_DURABLE, err)) < 0)
                 goto fail;

@@ -181,6 +181,10 @@ typedef struct hull_unpack_opts {
         bool as_root;
         void (*progress)(void *userdata, const char *phase, uint64_t bytes);
         void *userdata;
+        /* hull_image_bundle: when set, the host path of hull-init, bound
+         * read-only at /dev/init and made the process's PID 1 (args become
+         * ["/dev/init", "--", ...]), as `docker run --init` does with tini. */
+        const char *init_path;
 } hull_unpack_opts;
 
 void hull_unpack_opts_init(hull_unpack_opts *o);

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hull unpack: an image as an OCI runtime bundle. */
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "util/cleanup.h"
@@ -20,13 +23,53 @@ static const img_verb verb = {
         "as root.  config.json is `hull-runtime spec`'s default (rootless when not\n"
         "root) with the image's Entrypoint+Cmd, Env, WorkingDir, User (resolved in\n"
         "the rootfs' /etc/passwd and /etc/group) and annotations (StopSignal,\n"
-        "ExposedPorts, labels...).  On failure, what was written is removed.\n",
+        "ExposedPorts, labels...).  On failure, what was written is removed.\n"
+        "--init runs the process under hull-init, bound read-only from the host at\n"
+        "/dev/init (as `docker run --init` does with tini): a PID 1 that reaps\n"
+        "zombies, forwards signals and stops gracefully.  hull-init is looked for in\n"
+        "$HULL_INIT, next to hull, in the build tree's src/init, then in PATH.\n",
         2, 2,
 };
 
+/* hull-init: $HULL_INIT, next to this binary, the build tree's src/init,
+ * then PATH.  Returns a malloc'd absolute path or NULL. */
+static char *find_hull_init(void) {
+        const char *env = getenv("HULL_INIT");
+        if (env && *env)
+                return realpath(env, NULL);
+        char self[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (n > 0) {
+                self[n] = 0;
+                char *slash = strrchr(self, '/');
+                if (slash) {
+                        *slash = 0;
+                        static const char *const rel[] = { "hull-init", "init/hull-init", "../libexec/hull/hull-init" };
+                        for (size_t i = 0; i < ELEMENTSOF(rel); i++) {
+                                char cand[PATH_MAX + 64];
+                                snprintf(cand, sizeof(cand), "%s/%s", self, rel[i]);
+                                if (access(cand, X_OK) == 0)
+                                        return realpath(cand, NULL);
+                        }
+                }
+        }
+        const char *path = getenv("PATH");
+        _cleanup_free_ char *dup = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
+        for (char *save = NULL, *d = dup ? strtok_r(dup, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
+                char cand[PATH_MAX];
+                snprintf(cand, sizeof(cand), "%s/hull-init", d);
+                if (access(cand, X_OK) == 0)
+                        return realpath(cand, NULL);
+        }
+        return NULL;
+}
+
 int hull_verb_unpack(int argc, char **argv) {
-        bool rootless = false;
+        bool rootless = false, init = false;
+        const char *init_path = NULL;
         const img_opt opts[] = {
+                { "init", 0, IMG_OPT_BOOL, &init, NULL, "wrap the process with hull-init (PID 1), bound from the host" },
+                { "init-path", 0, IMG_OPT_STRING, &init_path, "PATH", "the hull-init to bind (implies --init)" },
                 { "rootless", 0, IMG_OPT_BOOL, &rootless, NULL,
                   "unpack as a user would even as root: no owners, device nodes or setuid bits; a rootless config.json" },
         };
@@ -42,6 +85,17 @@ int hull_verb_unpack(int argc, char **argv) {
         hull_unpack_opts_init(&o);
         if (rootless)
                 o.as_root = false;
+        _cleanup_free_ char *found = NULL;
+        if (init || init_path) {
+                if (!init_path)
+                        init_path = found = find_hull_init();
+                if (!init_path) {
+                        hull_store_free(s);
+                        fprintf(stderr, "hull unpack: --init: hull-init not found ($HULL_INIT, next to hull, PATH)\n");
+                        return 1;
+                }
+                o.init_path = init_path;
+        }
         if (img_progress_wanted())
                 o.progress = img_progress;
         int r = hull_image_bundle(s, args[0], args[1], &o, &err);
