@@ -2,8 +2,11 @@
 /* The build verbs of `hull`: one file per verb in this directory, listed here. */
 #include <stddef.h>
 
+#include "cli/hull/build/build.h"
 #include "cli/hull/hull.h"
 
 const hull_verb hull_build_verbs[] = {
+        { "deps", "[options] PROGRAM...", "print the dependency closure of programs (or copy it: --copy-to)",
+          hull_cli_deps },
         { NULL, NULL, NULL, NULL },
 };
