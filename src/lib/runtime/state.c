@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,6 +312,31 @@ char *hull_container_state_json(hull_container *c, hull_status status, bool inde
         return s;
 }
 
+/* The name of uid in /etc/passwd (read directly, as runc does: no NSS, which
+ * a static binary would have to dlopen).  Returns false when there is none. */
+static bool passwd_name(uid_t uid, char *buf, size_t size) {
+        _cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+        if (!f)
+                return false;
+        char line[1024];
+        while (fgets(line, sizeof(line), f)) {
+                /* name:password:uid:... */
+                char *c1 = strchr(line, ':');
+                char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+                if (!c2 || !isdigit((unsigned char) c2[1]))
+                        continue;
+                char *end;
+                errno = 0;
+                unsigned long u = strtoul(c2 + 1, &end, 10);
+                if (errno || *end != ':' || u != uid || (size_t) (c1 - line) >= size || c1 == line)
+                        continue;
+                memcpy(buf, line, (size_t) (c1 - line));
+                buf[c1 - line] = '\0';
+                return true;
+        }
+        return false;
+}
+
 int hull_container_to_state(hull_container *c, hull_state **ret) {
         hull_state *s = calloc(1, sizeof(*s));
         if (!s)
@@ -324,9 +348,11 @@ int hull_container_to_state(hull_container *c, hull_state **ret) {
         s->bundle = strdup(c->bundle ? c->bundle : "");
         s->rootfs = strdup(c->rootfs ? c->rootfs : "");
         s->created = strdup(c->created ? c->created : "");
-        /* The owner is stored as a uid; name it only when asked (NSS is slow). */
-        struct passwd *pw = c->owner && isdigit((unsigned char) c->owner[0]) ? getpwuid((uid_t) atol(c->owner)) : NULL;
-        s->owner = strdup(pw ? pw->pw_name : (c->owner ? c->owner : ""));
+        /* The owner is stored as a uid; named from /etc/passwd as runc does. */
+        char name[64];
+        bool named = c->owner && isdigit((unsigned char) c->owner[0]) &&
+                     passwd_name((uid_t) strtoul(c->owner, NULL, 10), name, sizeof(name));
+        s->owner = strdup(named ? name : (c->owner ? c->owner : ""));
         json_t *a = annotations_json(c->spec);
         s->annotations_json = json_dumps(a, JSON_COMPACT);
         json_decref(a);
