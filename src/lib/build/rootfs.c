@@ -79,42 +79,6 @@ static int ensure_symlink_at(int dirfd, const char *name, const char *target, co
         return 0;
 }
 
-static int copy_data(int in, int out) {
-        for (;;) {
-                ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
-                if (n == 0)
-                        return 0;
-                if (n > 0)
-                        continue;
-                if (errno == EINTR)
-                        continue;
-                if (errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL)
-                        return -errno;
-                break;
-        }
-        /* fall back to read/write from where copy_file_range stopped */
-        char buf[65536];
-        for (;;) {
-                ssize_t n = read(in, buf, sizeof(buf));
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (n == 0)
-                        return 0;
-                for (ssize_t done = 0; done < n;) {
-                        ssize_t w = write(out, buf + done, (size_t) (n - done));
-                        if (w < 0) {
-                                if (errno == EINTR)
-                                        continue;
-                                return -errno;
-                        }
-                        done += w;
-                }
-        }
-}
-
 /* Copies the regular file at the canonical host path `path` to the same
  * path under destfd: a temp file, then rename over whatever file was there. */
 static int copy_file(int hostfd, int destfd, const char *path, hull_error **err) {
@@ -145,7 +109,7 @@ static int copy_file(int hostfd, int destfd, const char *path, hull_error **err)
         _cleanup_close_ int out = openat(wdir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (out < 0)
                 return hull_error_set(err, errno, "rootfs: create %s", path);
-        int r = copy_data(in, out);
+        int r = hull_copy_data(in, out);
         if (r == 0 && fchmod(out, st.st_mode & 07777) < 0)
                 r = -errno;
         if (r == 0 && sys_renameat(wdir, tmp, wdir, name) < 0)
@@ -586,6 +550,24 @@ int hull_rootfs_set_mtime(int destfd, int64_t mtime, hull_error **err) {
         return 0;
 }
 
+int hull_rootfs_add_ca_certificates(int hostfd, int destfd, const char *host_root, hull_error **err) {
+        const char *root = host_root && strcmp(host_root, "/") != 0 ? host_root : "";
+        _cleanup_close_ int fd = hull_open_in_root(hostfd, CA_BUNDLE, O_PATH, 0);
+        if (fd < 0)
+                return hull_error_set(err, -fd, "rootfs: CA certificates requested but %s%s is missing "
+                                      "(Debian's ca-certificates package writes it)", root, CA_BUNDLE);
+        return hull_rootfs_copy_path(hostfd, destfd, CA_BUNDLE, true, err);
+}
+
+int hull_rootfs_add_tzdata(int hostfd, int destfd, const char *host_root, hull_error **err) {
+        const char *root = host_root && strcmp(host_root, "/") != 0 ? host_root : "";
+        _cleanup_close_ int fd = hull_open_in_root(hostfd, ZONEINFO, O_PATH | O_DIRECTORY, 0);
+        if (fd < 0)
+                return hull_error_set(err, -fd, "rootfs: tzdata requested but %s%s is missing (Debian's tzdata "
+                                      "package installs it)", root, ZONEINFO);
+        return hull_rootfs_copy_tree(hostfd, destfd, ZONEINFO, err);
+}
+
 int hull_rootfs_assemble(int destfd, const hull_rootfs_options *o, hull_deps **ret_deps, hull_error **err) {
         const char *root = o->host_root && *o->host_root ? o->host_root : "/";
         _cleanup_close_ int hostfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -604,24 +586,9 @@ int hull_rootfs_assemble(int destfd, const hull_rootfs_options *o, hull_deps **r
                 return r;
         if ((r = hull_rootfs_copy_closure(hostfd, destfd, d, err)) < 0 || (r = hull_rootfs_link_ldconf(destfd, d, err)) < 0)
                 return r;
-        if (o->ca_certificates) {
-                _cleanup_close_ int fd = hull_open_in_root(hostfd, CA_BUNDLE, O_PATH, 0);
-                if (fd < 0)
-                        return hull_error_set(err, -fd, "rootfs: CA certificates requested but %s%s is missing "
-                                              "(Debian's ca-certificates package writes it)",
-                                              strcmp(root, "/") == 0 ? "" : root, CA_BUNDLE);
-                if ((r = hull_rootfs_copy_path(hostfd, destfd, CA_BUNDLE, true, err)) < 0)
-                        return r;
-        }
-        if (o->tzdata) {
-                _cleanup_close_ int fd = hull_open_in_root(hostfd, ZONEINFO, O_PATH | O_DIRECTORY, 0);
-                if (fd < 0)
-                        return hull_error_set(err, -fd, "rootfs: tzdata requested but %s%s is missing (Debian's tzdata "
-                                              "package installs it)",
-                                              strcmp(root, "/") == 0 ? "" : root, ZONEINFO);
-                if ((r = hull_rootfs_copy_tree(hostfd, destfd, ZONEINFO, err)) < 0)
-                        return r;
-        }
+        if ((o->ca_certificates && (r = hull_rootfs_add_ca_certificates(hostfd, destfd, root, err)) < 0) ||
+            (o->tzdata && (r = hull_rootfs_add_tzdata(hostfd, destfd, root, err)) < 0))
+                return r;
         if (!o->no_etc && (r = hull_rootfs_write_etc(destfd, o, err)) < 0)
                 return r;
         if ((r = hull_rootfs_set_mtime(destfd, o->mtime, err)) < 0)

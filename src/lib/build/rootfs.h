@@ -84,5 +84,10 @@ int hull_rootfs_link_ldconf(int destfd, const hull_deps *d, hull_error **err);
  * /tmp (1777), /root (0700), the users' home directories. */
 int hull_rootfs_write_etc(int destfd, const hull_rootfs_options *o, hull_error **err);
 
+/* The host's /etc/ssl/certs/ca-certificates.crt and /usr/share/zoneinfo
+ * (host_root, NULL or "/", names the host in messages). */
+int hull_rootfs_add_ca_certificates(int hostfd, int destfd, const char *host_root, hull_error **err);
+int hull_rootfs_add_tzdata(int hostfd, int destfd, const char *host_root, hull_error **err);
+
 /* Sets the mtime and atime of everything under destfd (symlinks too). */
 int hull_rootfs_set_mtime(int destfd, int64_t mtime, hull_error **err);

@@ -328,6 +328,14 @@ static int build_config(json_t *cfg, const hull_image_opts *o, const char *creat
                 history = json_array();
                 json_object_set_new(cfg, "history", history);
         }
+        for (char *const *f = o->history; f && *f; f++) {
+                json_t *e = json_object();
+                json_array_append_new(history, e);
+                json_object_set_new(e, "created", json_string(created));
+                if ((r = set_str(e, "created_by", *f, "created_by", err)) < 0)
+                        return r;
+                json_object_set_new(e, "empty_layer", json_true());
+        }
         json_t *h = json_object();
         json_array_append_new(history, h);
         json_object_set_new(h, "created", json_string(created));

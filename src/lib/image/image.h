@@ -91,6 +91,11 @@ typedef struct hull_image_opts {
         /* The history entry of this step. */
         const char *created_by;     /* NULL: "hull import" */
         const char *comment;
+        /* Steps folded into this one, as `docker build --squash` folds a
+         * Dockerfile's instructions into one layer: a history entry each
+         * (created_by, empty_layer), before this step's own.  NULL-terminated;
+         * NULL for none. */
+        char *const *history;
 
         /* Reproducibility: `created` (config, history, annotation) is this
          * time, and every file's mtime is clamped to it.  -1 (the default):

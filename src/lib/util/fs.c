@@ -357,3 +357,75 @@ int hull_open_procfs(int rootfd, const char *proc, const char *rel, int flags) {
         int fd = (int) syscall(SYS_openat2, dir, rel, &h2, sizeof(h2));
         return fd < 0 ? -errno : fd;
 }
+
+int hull_copy_data(int in, int out) {
+        for (;;) {
+                ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+                if (n == 0)
+                        return 0;
+                if (n > 0)
+                        continue;
+                if (errno == EINTR)
+                        continue;
+                if (errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL)
+                        return -errno;
+                break;
+        }
+        /* fall back to read/write from where copy_file_range stopped */
+        char buf[65536];
+        for (;;) {
+                ssize_t n = read(in, buf, sizeof(buf));
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        return 0;
+                for (ssize_t done = 0; done < n;) {
+                        ssize_t w = write(out, buf + done, (size_t) (n - done));
+                        if (w < 0) {
+                                if (errno == EINTR)
+                                        continue;
+                                return -errno;
+                        }
+                        done += w;
+                }
+        }
+}
+
+int hull_path_normalize(const char *path, bool absolute, char **ret) {
+        size_t len = strlen(path);
+        _cleanup_free_ char *out = malloc(len + 2);
+        if (!out)
+                return -ENOMEM;
+        size_t n = 0;
+        for (const char *p = path; *p;) {
+                while (*p == '/')
+                        p++;
+                size_t c = strcspn(p, "/");
+                if (c == 0 || (c == 1 && p[0] == '.')) {
+                        p += c;
+                        continue;
+                }
+                if (c == 2 && p[0] == '.' && p[1] == '.') {
+                        if (n == 0 && !absolute)
+                                return -EPERM;
+                        while (n > 0 && out[n - 1] != '/')
+                                n--;
+                        if (n > 0)
+                                n--;
+                } else {
+                        if (n > 0 || absolute)
+                                out[n++] = '/';
+                        memcpy(out + n, p, c);
+                        n += c;
+                }
+                p += c;
+        }
+        if (n == 0 && absolute)
+                out[n++] = '/';
+        out[n] = 0;
+        *ret = TAKE_PTR(out);
+        return 0;
+}

@@ -25,6 +25,10 @@ int hull_write_str_at(int dfd, const char *path, const char *s);
 int hull_write_atomic_at(int dfd, const char *name, const void *data, size_t len, mode_t mode, unsigned flags,
                          hull_error **err);
 
+/* Copies everything from in (at its offset) to out: copy_file_range, or
+ * read/write where the kernel cannot.  Returns 0 or -errno. */
+int hull_copy_data(int in, int out);
+
 /* mkdir -p on the host, relative to dfd (AT_FDCWD allowed).  Returns 0 or -errno. */
 int hull_mkdir_p_at(int dfd, const char *path, mode_t mode);
 
@@ -51,6 +55,12 @@ const char *hull_fd_path(int fd, char *buf, size_t size);
 int hull_cloexec_from(int from);
 
 bool hull_path_is_abs_clean(const char *p);
+
+/* A path without "", "." and ".." components: with `absolute`, "/a/b" (".."
+ * stops at "/", as inside a root); otherwise "a/b" relative to a top that a
+ * ".." may not leave (-EPERM), "" for the top itself.  A leading '/' of the
+ * input is ignored either way.  Returns 0 (*ret caller-owned) or -errno. */
+int hull_path_normalize(const char *path, bool absolute, char **ret);
 
 /* Closes every fd >= from except those in keep[] (any order; -1 entries
  * ignored), with close_range over the gaps.  Returns 0 or -errno. */

@@ -5,3 +5,6 @@
 
 /* hull deps [options] PROGRAM... (deps.c) */
 int hull_cli_deps(int argc, char **argv);
+
+/* hull build [options] [CONTEXT] (build.c) */
+int hull_cli_build(int argc, char **argv);

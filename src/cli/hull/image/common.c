@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -224,4 +225,53 @@ void img_progress_done(void) {
         }
         progress_shown = false;
         progress_last = 0;
+}
+
+/* hull-init: $HULL_INIT, next to this binary, the build tree's src/init,
+ * then PATH.  Returns a malloc'd absolute path or NULL. */
+char *img_find_hull_init(void) {
+        const char *env = getenv("HULL_INIT");
+        if (env && *env)
+                return realpath(env, NULL);
+        char self[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (n > 0) {
+                self[n] = 0;
+                char *slash = strrchr(self, '/');
+                if (slash) {
+                        *slash = 0;
+                        static const char *const rel[] = { "hull-init", "init/hull-init", "../libexec/hull/hull-init" };
+                        for (size_t i = 0; i < ELEMENTSOF(rel); i++) {
+                                char cand[PATH_MAX + 64];
+                                snprintf(cand, sizeof(cand), "%s/%s", self, rel[i]);
+                                if (access(cand, X_OK) == 0)
+                                        return realpath(cand, NULL);
+                        }
+                }
+        }
+        const char *path = getenv("PATH");
+        _cleanup_free_ char *dup = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
+        for (char *save = NULL, *d = dup ? strtok_r(dup, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
+                char cand[PATH_MAX];
+                snprintf(cand, sizeof(cand), "%s/hull-init", d);
+                if (access(cand, X_OK) == 0)
+                        return realpath(cand, NULL);
+        }
+        return NULL;
+}
+
+int img_parse_compression(const img_verb *v, const char *name, const char *level, hull_compression *ret,
+                          int *ret_level) {
+        int c = hull_compression_from_name(name);
+        if (c < 0)
+                return img_usage_error(v, "--compression: expected gzip, zstd or none, got \"%s\"", name);
+        *ret = (hull_compression) c;
+        if (level) {
+                char *end;
+                long l = strtol(level, &end, 10);
+                if (*end || end == level || l < 1 || l > 22)
+                        return img_usage_error(v, "--level: expected a number from 1 to 22, got \"%s\"", level);
+                *ret_level = (int) l;
+        }
+        return -1;
 }

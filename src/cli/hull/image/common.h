@@ -65,3 +65,13 @@ const char *img_human_size(uint64_t bytes, char buf[32]);
 void img_progress(void *userdata, const char *phase, uint64_t bytes);
 void img_progress_done(void);
 bool img_progress_wanted(void);
+
+/* hull-init: $HULL_INIT, next to this binary, the build tree's src/init,
+ * then PATH.  Returns a malloc'd absolute path or NULL. */
+char *img_find_hull_init(void);
+
+/* --compression NAME and --level N (may be NULL) into *ret and *ret_level.
+ * Returns -1 when they are valid, else the exit status (a usage error,
+ * printed). */
+int img_parse_compression(const img_verb *v, const char *name, const char *level, hull_compression *ret,
+                          int *ret_level);

@@ -58,17 +58,8 @@ int hull_verb_import(int argc, char **argv) {
                 return img_usage_error(&verb, "missing DIR");
         hull_image_opts o;
         hull_image_opts_init(&o);
-        int c = hull_compression_from_name(compression);
-        if (c < 0)
-                return img_usage_error(&verb, "--compression: expected gzip, zstd or none, got \"%s\"", compression);
-        o.compression = (hull_compression) c;
-        if (level) {
-                char *end;
-                long l = strtol(level, &end, 10);
-                if (*end || end == level || l < 1 || l > 22)
-                        return img_usage_error(&verb, "--level: expected a number from 1 to 22, got \"%s\"", level);
-                o.level = (int) l;
-        }
+        if ((status = img_parse_compression(&verb, compression, level, &o.compression, &o.level)) >= 0)
+                return status;
         hull_error *err = NULL;
         hull_image_changes ch = { 0 };
         for (char **p = changes; p && *p; p++)

@@ -31,39 +31,6 @@ static const img_verb verb = {
         2, 2,
 };
 
-/* hull-init: $HULL_INIT, next to this binary, the build tree's src/init,
- * then PATH.  Returns a malloc'd absolute path or NULL. */
-static char *find_hull_init(void) {
-        const char *env = getenv("HULL_INIT");
-        if (env && *env)
-                return realpath(env, NULL);
-        char self[PATH_MAX];
-        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-        if (n > 0) {
-                self[n] = 0;
-                char *slash = strrchr(self, '/');
-                if (slash) {
-                        *slash = 0;
-                        static const char *const rel[] = { "hull-init", "init/hull-init", "../libexec/hull/hull-init" };
-                        for (size_t i = 0; i < ELEMENTSOF(rel); i++) {
-                                char cand[PATH_MAX + 64];
-                                snprintf(cand, sizeof(cand), "%s/%s", self, rel[i]);
-                                if (access(cand, X_OK) == 0)
-                                        return realpath(cand, NULL);
-                        }
-                }
-        }
-        const char *path = getenv("PATH");
-        _cleanup_free_ char *dup = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
-        for (char *save = NULL, *d = dup ? strtok_r(dup, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
-                char cand[PATH_MAX];
-                snprintf(cand, sizeof(cand), "%s/hull-init", d);
-                if (access(cand, X_OK) == 0)
-                        return realpath(cand, NULL);
-        }
-        return NULL;
-}
-
 int hull_verb_unpack(int argc, char **argv) {
         bool rootless = false, init = false;
         const char *init_path = NULL;
@@ -88,7 +55,7 @@ int hull_verb_unpack(int argc, char **argv) {
         _cleanup_free_ char *found = NULL;
         if (init || init_path) {
                 if (!init_path)
-                        init_path = found = find_hull_init();
+                        init_path = found = img_find_hull_init();
                 if (!init_path) {
                         hull_store_free(s);
                         fprintf(stderr, "hull unpack: --init: hull-init not found ($HULL_INIT, next to hull, PATH)\n");
