@@ -16,7 +16,7 @@ PACKAGES=(
         # peers compared against in tests and benchmarks
         runc crun hyperfine
         tini dumb-init catatonit python3
-        skopeo umoci zstd pax-utils python3-pyelftools
+        skopeo umoci zstd pax-utils python3-pyelftools buildah
 )
 
 missing=()

@@ -26,7 +26,7 @@ teardown() {
         [ "$status" -eq 0 ]
         digest=${lines[-1]}
         [[ "$digest" == sha256:* ]]
-        [[ "$output" == *"[2/6] PROGRAM /bin/bash /usr/bin/id"* ]]
+        [[ "$output" == *"[2/5] PROGRAM /bin/bash /usr/bin/id"* ]]
         [ "$(config_of quick:1 .Entrypoint)" = '["/bin/bash"]' ]
         [ "$(config_of quick:1 .Env)" = '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]' ]
         R=$(rootfs_of quick:1)

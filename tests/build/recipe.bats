@@ -116,7 +116,7 @@ USER 1000:1000
 MAINTAINER hull tests'
         run hbuild -q -t e:1 --build-arg VERSION=2.0 --build-arg UNUSED=x "$CTX"
         [ "$status" -eq 0 ]
-        [ "$(config_of e:1 .Env)" = '["A=1","B=two words","C=2.0","D=none","LEGACY=value of 1"]' ]
+        [ "$(config_of e:1 .Env)" = '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","A=1","B=two words","C=2.0","D=none","LEGACY=value of 1"]' ]
         [ "$(config_of e:1 '.Labels | to_entries | sort_by(.key) | from_entries')" = '{"a key":"v","org.opencontainers.image.version":"2.0"}' ]
         [ "$(config_of e:1 '.ExposedPorts | keys')" = '["53/udp","80/tcp","8000/tcp","8001/tcp"]' ]
         [ "$(config_of e:1 '.Volumes | keys')" = '["/cache","/data"]' ]
@@ -220,10 +220,10 @@ GCONV UTF-16'
 @test "recipe: a Dockerfile builds when there is no Hullfile, -f picks another file" {
         printf 'FROM scratch\nENV FROM=dockerfile\n' >"$CTX/Dockerfile"
         hbuild -q -t d:1 "$CTX"
-        [ "$(config_of d:1 .Env)" = '["FROM=dockerfile"]' ]
+        [ "$(config_of d:1 .Env)" = '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","FROM=dockerfile"]' ]
         printf 'FROM scratch\nENV FROM=other\n' >"$BATS_TEST_TMPDIR/Other"
         hbuild -q -t d:2 -f "$BATS_TEST_TMPDIR/Other" "$CTX"
-        [ "$(config_of d:2 .Env)" = '["FROM=other"]' ]
+        [ "$(config_of d:2 .Env)" = '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","FROM=other"]' ]
         printf 'FROM scratch\nENV FROM=stdin\n' | hbuild -q -t d:3 -f - "$CTX"
-        [ "$(config_of d:3 .Env)" = '["FROM=stdin"]' ]
+        [ "$(config_of d:3 .Env)" = '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","FROM=stdin"]' ]
 }

@@ -68,7 +68,7 @@ make_context() {
         run skopeo inspect "oci:$HULL_STORE:interop:1"
         [ "$status" -eq 0 ]
         [ "$(jq -r .Digest <<<"$output")" = "$digest" ]
-        [ "$(jq -c .Env <<<"$output")" = '["A=1"]' ]
+        [ "$(jq -c .Env <<<"$output")" = '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","A=1"]' ]
         [ "$(jq -r '.Layers | length' <<<"$output")" -eq 1 ]
         run umoci unpack --image "$HULL_STORE:interop:1" "$BATS_TEST_TMPDIR/umoci"
         [ "$status" -eq 0 ]

@@ -13,6 +13,11 @@ IMAGE_TESTS=$HULL_SRC/tests/image
 
 # The store of this test.
 image_setup() {
+        # skopeo and buildah (containers/image) keep a blob-info cache in
+        # /var/lib/containers/cache as root, whatever their flags say: what a
+        # test creates there goes again in image_teardown.
+        _had_containers_dir=$([ -e /var/lib/containers ] && echo 1 || true)
+        _had_containers_cache=$([ -e /var/lib/containers/cache ] && echo 1 || true)
         export HULL_STORE=$BATS_TEST_TMPDIR/store
         unset SOURCE_DATE_EPOCH
         [ -x "$HULL" ] || skip "hull is not built: $HULL"
@@ -20,6 +25,8 @@ image_setup() {
 
 image_teardown() {
         cleanup_containers
+        [ -n "${_had_containers_cache-1}" ] || rm -rf /var/lib/containers/cache
+        [ -n "${_had_containers_dir-1}" ] || rmdir /var/lib/containers 2>/dev/null || true
 }
 
 hull() {

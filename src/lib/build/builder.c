@@ -66,6 +66,9 @@ static int set_each(char ***dst, char *const *v) {
 static int apply_config(config *c, const hull_recipe_step *st) {
         char *const *a = st->args;
         switch (st->op) {
+        case HULL_RECIPE_FROM:
+                /* docker and buildah give FROM scratch a PATH (ENV PATH=... replaces it) */
+                return hull_env_set(&c->env, HULL_RECIPE_DEFAULT_PATH) < 0 ? -ENOMEM : 0;
         case HULL_RECIPE_ENV: return set_each(&c->env, a);
         case HULL_RECIPE_LABEL: return set_each(&c->labels, a);
         case HULL_RECIPE_EXPOSE:

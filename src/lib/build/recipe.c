@@ -424,7 +424,8 @@ static int do_from(parser *p, const src *s, size_t i) {
         if (w[1] && (strcasecmp(w[1], "AS") != 0 || !w[2] || w[3]))
                 return fail_at(p, p->step->arg_pos[1], "expected FROM scratch [AS NAME]");
         p->from = true;
-        return 0;
+        /* $PATH in later steps is scratch's default, as with docker */
+        return hull_env_set(&p->env, HULL_RECIPE_DEFAULT_PATH) < 0 ? oom(p) : 0;
 }
 
 static bool valid_mode(const char *m) {

@@ -25,6 +25,9 @@
 
 #include "util/error.h"
 
+/* The environment of FROM scratch, as docker and buildah give it: PATH only. */
+#define HULL_RECIPE_DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 typedef enum hull_recipe_op {
         HULL_RECIPE_FROM,       /* args: "scratch" */
         HULL_RECIPE_COPY,       /* args: SRC... DEST; chown, chmod */

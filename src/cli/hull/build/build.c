@@ -85,8 +85,6 @@ static int quick_recipe(char *const *programs, char *const *with, char *const *u
                 r = add_line(&t, "TZDATA", NULL, "");
         if (r >= 0 && init)
                 r = add_line(&t, "INIT", NULL, "");
-        if (r >= 0)
-                r = add_line(&t, "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL, "");
         if (r >= 0) {
                 json_t *ep = json_pack("[s]", programs[0]);
                 _cleanup_free_ char *j = ep ? json_dumps(ep, JSON_COMPACT) : NULL;
