@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include "build/deps.h"
 #include "build/ldcache.h"
@@ -16,6 +17,31 @@
 
 #define MAX_SYMLINKS 40       /* the kernel's limit */
 #define MAX_SEARCH_DIRS 4096  /* directories in one RPATH or RUNPATH */
+
+/* lstat results inside a root by path (relative, without the leading
+ * '/'), for walks that pass the same directories again and again: valid
+ * while the tree does not change, i.e. for one resolve or one copy.  Only
+ * successes are kept. */
+typedef struct deps_lstat_entry {
+        char *path;
+        mode_t mode;
+        char *target; /* a symlink's, once read */
+} deps_lstat_entry;
+
+typedef struct deps_lstat_cache {
+        deps_lstat_entry *slots; /* open addressing, size a power of two */
+        size_t size, used;
+} deps_lstat_cache;
+
+/* fstatat(rootfd, rel, AT_SYMLINK_NOFOLLOW)'s mode, through the cache (c
+ * may be NULL).  Returns 0 or -errno. */
+int deps_lstat(deps_lstat_cache *c, int rootfd, const char *rel, mode_t *ret_mode);
+/* Records what the caller's own lstat of rel found (c may be NULL). */
+void deps_lstat_note(deps_lstat_cache *c, const char *rel, mode_t mode);
+/* readlinkat(rootfd, rel) into buf (NUL-terminated, at most size - 1
+ * bytes), cached for a path deps_lstat() saw.  Returns the length or -errno. */
+ssize_t deps_readlink(deps_lstat_cache *c, int rootfd, const char *rel, char *buf, size_t size);
+void deps_lstat_cache_done(deps_lstat_cache *c);
 
 /* Parsed ELF files by identity, shared by every namespace. */
 typedef struct parsed {
@@ -44,6 +70,7 @@ typedef struct ctx {
         hull_nss_service *nss;
         size_t n_nss;
         size_t n_with_files;
+        deps_lstat_cache lstat; /* the walks of hull_deps_walk */
 } ctx;
 
 /* One namespace: a program and what it loads. */
@@ -94,9 +121,11 @@ typedef struct search {
 } search;
 
 /* Resolves `path` inside the root like the kernel would, recording every
- * symlink passed.  Returns 0 with *ret_real (and the links appended to
- * *links, when links is not NULL), or -errno (ENOENT, ENOTDIR, ELOOP...). */
-int hull_deps_walk(int rootfd, const char *path, hull_deps_link **links, size_t *n_links, char **ret_real);
+ * symlink passed; cache (may be NULL) keeps the lstat results.  Returns 0
+ * with *ret_real (and the links appended to *links, when links is not
+ * NULL), or -errno (ENOENT, ENOTDIR, ELOOP...). */
+int hull_deps_walk(int rootfd, deps_lstat_cache *cache, const char *path, hull_deps_link **links, size_t *n_links,
+                   char **ret_real);
 char *deps_dir_of(const char *path);           /* new string, "/" for "/x" */
 const char *deps_base_of(const char *path);    /* points into path */
 char *deps_join(char *const *v, const char *sep);

@@ -19,10 +19,114 @@
 
 /* ---- paths inside the root ---- */
 
+/* ---- lstat results by path ---- */
+
+static uint64_t path_hash(const char *s) {
+        uint64_t h = 0xcbf29ce484222325ull;
+        for (; *s; s++)
+                h = (h ^ (unsigned char) *s) * 0x100000001b3ull;
+        return h;
+}
+
+/* The entry of rel, or NULL (with *ret_slot where it would go). */
+static deps_lstat_entry *lstat_find(deps_lstat_cache *c, const char *rel, size_t *ret_slot) {
+        if (!c->size)
+                return NULL;
+        size_t k = path_hash(rel) & (c->size - 1);
+        for (; c->slots[k].path; k = (k + 1) & (c->size - 1))
+                if (strcmp(c->slots[k].path, rel) == 0)
+                        return &c->slots[k];
+        *ret_slot = k;
+        return NULL;
+}
+
+/* A new entry for rel (not there yet), or NULL when out of memory. */
+static deps_lstat_entry *lstat_add(deps_lstat_cache *c, const char *rel, mode_t mode) {
+        if ((c->used + 1) * 2 > c->size) {
+                size_t size = c->size ? c->size * 2 : 256;
+                deps_lstat_entry *slots = calloc(size, sizeof(*slots));
+                if (!slots)
+                        return NULL;
+                for (size_t i = 0; i < c->size; i++)
+                        if (c->slots[i].path) {
+                                size_t k = path_hash(c->slots[i].path) & (size - 1);
+                                while (slots[k].path)
+                                        k = (k + 1) & (size - 1);
+                                slots[k] = c->slots[i];
+                        }
+                free(c->slots);
+                c->slots = slots;
+                c->size = size;
+        }
+        size_t k = path_hash(rel) & (c->size - 1);
+        while (c->slots[k].path)
+                k = (k + 1) & (c->size - 1);
+        if (!(c->slots[k].path = strdup(rel)))
+                return NULL;
+        c->slots[k].mode = mode;
+        c->slots[k].target = NULL;
+        c->used++;
+        return &c->slots[k];
+}
+
+int deps_lstat(deps_lstat_cache *c, int rootfd, const char *rel, mode_t *ret_mode) {
+        size_t slot;
+        const deps_lstat_entry *e = c ? lstat_find(c, rel, &slot) : NULL;
+        if (e) {
+                *ret_mode = e->mode;
+                return 0;
+        }
+        struct stat st;
+        if (fstatat(rootfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return -errno;
+        *ret_mode = st.st_mode;
+        if (c)
+                (void) lstat_add(c, rel, st.st_mode); /* out of memory: not cached */
+        return 0;
+}
+
+void deps_lstat_note(deps_lstat_cache *c, const char *rel, mode_t mode) {
+        size_t slot;
+        if (c && !lstat_find(c, rel, &slot))
+                (void) lstat_add(c, rel, mode);
+}
+
+ssize_t deps_readlink(deps_lstat_cache *c, int rootfd, const char *rel, char *buf, size_t size) {
+        size_t slot;
+        deps_lstat_entry *e = c ? lstat_find(c, rel, &slot) : NULL;
+        if (e && e->target) {
+                size_t n = strlen(e->target);
+                if (n >= size)
+                        n = size - 1;
+                memcpy(buf, e->target, n);
+                buf[n] = 0;
+                return (ssize_t) n;
+        }
+        ssize_t n = readlinkat(rootfd, rel, buf, size - 1);
+        if (n < 0)
+                return -errno;
+        buf[n] = 0;
+        if (e)
+                e->target = strdup(buf); /* out of memory: not cached */
+        return n;
+}
+
+void deps_lstat_cache_done(deps_lstat_cache *c) {
+        for (size_t i = 0; i < c->size; i++) {
+                free(c->slots[i].path);
+                free(c->slots[i].target);
+        }
+        free(c->slots);
+        *c = (deps_lstat_cache){ 0 };
+}
+
+/* ---- paths inside the root ---- */
+
 /* Resolves `path` inside the root like the kernel would, recording every
  * symlink passed.  Returns 0 with *ret_real (and the links appended to
  * *links), or -errno (ENOENT, ENOTDIR, ELOOP...).  A leaf helper. */
-int hull_deps_walk(int rootfd, const char *path, hull_deps_link **links, size_t *n_links, char **ret_real) {
+int hull_deps_walk(int rootfd, deps_lstat_cache *cache, const char *path, hull_deps_link **links, size_t *n_links,
+                   char **ret_real) {
         _cleanup_free_ char *resolved = strdup("");
         _cleanup_free_ char *rest = strdup(path);
         unsigned symlinks = 0;
@@ -50,20 +154,20 @@ int hull_deps_walk(int rootfd, const char *path, hull_deps_link **links, size_t 
                 _cleanup_free_ char *cand = hull_strdup_printf("%s/%.*s", resolved, (int) len, p);
                 if (!cand)
                         return -ENOMEM;
-                struct stat st;
-                if (fstatat(rootfd, cand + 1, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                        return -errno;
+                mode_t mode;
+                int r = deps_lstat(cache, rootfd, cand + 1, &mode);
+                if (r < 0)
+                        return r;
                 p += len;
                 while (*p == '/')
                         p++;
-                if (S_ISLNK(st.st_mode)) {
+                if (S_ISLNK(mode)) {
                         if (++symlinks > MAX_SYMLINKS)
                                 return -ELOOP;
                         char target[4096];
-                        ssize_t n = readlinkat(rootfd, cand + 1, target, sizeof(target) - 1);
+                        ssize_t n = deps_readlink(cache, rootfd, cand + 1, target, sizeof(target));
                         if (n < 0)
-                                return -errno;
-                        target[n] = 0;
+                                return (int) n;
                         if (n == 0)
                                 return -ENOENT;
                         if (links) {
@@ -89,7 +193,7 @@ int hull_deps_walk(int rootfd, const char *path, hull_deps_link **links, size_t 
                                 resolved[0] = 0;
                         continue;
                 }
-                if (*p && !S_ISDIR(st.st_mode))
+                if (*p && !S_ISDIR(mode))
                         return -ENOTDIR;
                 free(resolved);
                 resolved = TAKE_PTR(cand);

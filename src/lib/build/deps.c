@@ -287,7 +287,7 @@ static int add_file(ns *n, int fd, const struct stat *st, const char *name, cons
                 r = oom(n->c);
                 goto fail;
         }
-        r = hull_deps_walk(n->c->rootfd, o.path, &o.links, &o.n_links, &o.realpath);
+        r = hull_deps_walk(n->c->rootfd, &n->c->lstat, o.path, &o.links, &o.n_links, &o.realpath);
         if (r < 0) {
                 r = hull_error_set(n->c->err, -r, "resolve %s", o.path);
                 goto fail;
@@ -423,7 +423,7 @@ static int setup_sysdirs(ns *n, const char *interp_real) {
         const char *std = NULL;
         _cleanup_free_ char *std_real = NULL;
         if (!interp_real && (std = hull_standard_interp(n->cls, n->machine)) &&
-            hull_deps_walk(c->rootfd, std, NULL, NULL, &std_real) == 0)
+            hull_deps_walk(c->rootfd, &c->lstat, std, NULL, NULL, &std_real) == 0)
                 interp_real = std_real;
         if (!interp_real) {
                 snprintf(key, sizeof(key), "%u:%u", n->cls, n->machine);
@@ -831,6 +831,8 @@ static int resolve_with(ctx *c, int dfd, const char *path) {
                 struct stat s2;
                 if (fstatat(dirfd(d), names[i], &s2, AT_SYMLINK_NOFOLLOW) < 0)
                         continue;
+                /* what a walk of sub would find: dfd was opened inside the root */
+                deps_lstat_note(&c->lstat, sub + 1, s2.st_mode);
                 if (++c->n_with_files > MAX_WITH_FILES) {
                         r = hull_error_set_raw(c->err, E2BIG, "%s: more than %d files", path, MAX_WITH_FILES);
                         break;
@@ -933,6 +935,7 @@ int hull_deps_resolve(const hull_deps_options *o, char *const *programs, hull_de
         }
         free(c.sysdirs);
         hull_nss_services_free(c.nss, c.n_nss);
+        deps_lstat_cache_done(&c.lstat);
         if (r < 0) {
                 if (err && !*err)
                         *err = TAKE_PTR(local);

@@ -44,16 +44,18 @@ static int open_parent(int destfd, const char *path, const char **ret_name) {
 /* A directory `name` in dirfd with exactly `mode`; an existing directory is
  * kept as it is.  `shown` is the path for messages. */
 static int ensure_dir_at(int dirfd, const char *name, mode_t mode, const char *shown, hull_error **err) {
+        /* Usually the directory is new: make it first, look only if that fails. */
+        int made = sys_mkdirat(dirfd, name, 0700) == 0, mkerr = errno;
         struct stat st;
-        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (!made && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
                 if (S_ISDIR(st.st_mode))
                         return 0;
                 return hull_error_set_raw(err, EEXIST, "rootfs: %s exists and is not a directory", shown);
         }
-        if (errno != ENOENT)
+        if (!made && errno != ENOENT)
                 return hull_error_set(err, errno, "rootfs: stat %s", shown);
-        if (sys_mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
-                return hull_error_set(err, errno, "rootfs: mkdir %s", shown);
+        if (!made && mkerr != EEXIST)
+                return hull_error_set(err, mkerr, "rootfs: mkdir %s", shown);
         if (fchmodat(dirfd, name, mode & 07777, 0) < 0)
                 return hull_error_set(err, errno, "rootfs: chmod %s", shown);
         return 0;
@@ -61,6 +63,10 @@ static int ensure_dir_at(int dirfd, const char *name, mode_t mode, const char *s
 
 /* A symlink `name` -> target in dirfd (an identical one is kept). */
 static int ensure_symlink_at(int dirfd, const char *name, const char *target, const char *shown, hull_error **err) {
+        /* Usually the link is new: make it first, look only if that fails. */
+        if (sys_symlinkat(target, dirfd, name) == 0)
+                return 0;
+        int mkerr = errno;
         struct stat st;
         if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
                 char cur[4096];
@@ -74,15 +80,61 @@ static int ensure_symlink_at(int dirfd, const char *name, const char *target, co
         }
         if (errno != ENOENT)
                 return hull_error_set(err, errno, "rootfs: stat %s", shown);
-        if (sys_symlinkat(target, dirfd, name) < 0)
-                return hull_error_set(err, errno, "rootfs: symlink %s -> %s", shown, target);
-        return 0;
+        return hull_error_set(err, mkerr, "rootfs: symlink %s -> %s", shown, target);
+}
+
+typedef struct copier {
+        int hostfd, destfd;
+        hull_error **err;
+        deps_strset copied;    /* canonical paths of the files copied so far */
+        deps_strset made;      /* directories and symlinks made (or found) in the destination so far */
+        deps_lstat_cache host; /* lstat on the host */
+        int dirfd;             /* O_PATH: the destination's directory dir_path, or -1 */
+        char *dir_path;
+} copier;
+
+static void copier_done(copier *c) {
+        deps_strset_done(&c->copied);
+        deps_strset_done(&c->made);
+        deps_lstat_cache_done(&c->host);
+        if (c->dirfd >= 0)
+                close(c->dirfd);
+        c->dirfd = -1;
+        free(c->dir_path);
+        c->dir_path = NULL;
+}
+
+/* The parent directory of the absolute path `path` under destfd (opened
+ * inside destfd like open_parent, kept open for the next file in it) and
+ * its last component.  Returns a borrowed fd or -errno. */
+static int dest_parent(copier *c, const char *path, const char **ret_name) {
+        const char *slash = strrchr(path, '/');
+        if (!slash || !slash[1])
+                return -EINVAL;
+        size_t len = (size_t) (slash - path);
+        *ret_name = slash + 1;
+        if (c->dirfd >= 0 && strlen(c->dir_path) == len && strncmp(c->dir_path, path, len) == 0)
+                return c->dirfd;
+        _cleanup_free_ char *parent = strndup(path, len);
+        if (!parent)
+                return -ENOMEM;
+        int fd = hull_open_in_root(c->destfd, *parent ? parent : "/", O_PATH | O_DIRECTORY, 0);
+        if (fd < 0)
+                return fd;
+        if (c->dirfd >= 0)
+                close(c->dirfd);
+        c->dirfd = fd;
+        free(c->dir_path);
+        c->dir_path = TAKE_PTR(parent);
+        return fd;
 }
 
 /* Copies the regular file at the canonical host path `path` to the same
- * path under destfd: a temp file, then rename over whatever file was there. */
-static int copy_file(int hostfd, int destfd, const char *path, hull_error **err) {
-        _cleanup_close_ int in = hull_open_in_root(hostfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0);
+ * path under destfd: created in place when nothing is there (the usual
+ * case, a new root), else a temp file renamed over the file that was. */
+static int copy_file(copier *c, const char *path) {
+        hull_error **err = c->err;
+        _cleanup_close_ int in = hull_open_in_root(c->hostfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0);
         if (in < 0)
                 return hull_error_set(err, -in, "rootfs: open %s on the host", path);
         struct stat st;
@@ -91,9 +143,21 @@ static int copy_file(int hostfd, int destfd, const char *path, hull_error **err)
         if (!S_ISREG(st.st_mode))
                 return hull_error_set_raw(err, EINVAL, "rootfs: %s is not a regular file", path);
         const char *name;
-        _cleanup_close_ int dir = open_parent(destfd, path, &name);
+        int dir = dest_parent(c, path, &name);
         if (dir < 0)
                 return hull_error_set(err, -dir, "rootfs: open the directory of %s", path);
+        /* O_EXCL|O_NOFOLLOW: fails on anything already there, a symlink too */
+        _cleanup_close_ int out = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (out >= 0) {
+                int r = hull_copy_data_size(in, out, st.st_size);
+                if (r == 0 && fchmod(out, st.st_mode & 07777) < 0)
+                        r = -errno;
+                if (r < 0) {
+                        (void) unlinkat(dir, name, 0);
+                        return hull_error_set(err, -r, "rootfs: copy %s", path);
+                }
+                return 0;
+        }
         struct stat cur;
         if (fstatat(dir, name, &cur, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(cur.st_mode))
                 return hull_error_set_raw(err, EEXIST, "rootfs: %s exists and is a directory", path);
@@ -101,31 +165,20 @@ static int copy_file(int hostfd, int destfd, const char *path, hull_error **err)
         if (!tmp)
                 return hull_error_set(err, ENOMEM, "rootfs: %s", path);
         (void) unlinkat(dir, tmp, 0);
-        /* dir is O_PATH: reach it through /proc for openat's write access */
-        char dp[HULL_FD_PATH_MAX];
-        _cleanup_close_ int wdir = open(hull_fd_path(dir, dp, sizeof(dp)), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (wdir < 0)
-                return hull_error_set(err, errno, "rootfs: open the directory of %s", path);
-        _cleanup_close_ int out = openat(wdir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        out = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (out < 0)
                 return hull_error_set(err, errno, "rootfs: create %s", path);
-        int r = hull_copy_data(in, out);
+        int r = hull_copy_data_size(in, out, st.st_size);
         if (r == 0 && fchmod(out, st.st_mode & 07777) < 0)
                 r = -errno;
-        if (r == 0 && sys_renameat(wdir, tmp, wdir, name) < 0)
+        if (r == 0 && sys_renameat(dir, tmp, dir, name) < 0)
                 r = -errno;
         if (r < 0) {
-                (void) unlinkat(wdir, tmp, 0);
+                (void) unlinkat(dir, tmp, 0);
                 return hull_error_set(err, -r, "rootfs: copy %s", path);
         }
         return 0;
 }
-
-typedef struct copier {
-        int hostfd, destfd;
-        hull_error **err;
-        deps_strset copied; /* canonical paths of the files copied so far */
-} copier;
 
 /* Walks `path` on the host component by component and mirrors each one
  * under destfd (see hull_rootfs_copy_path). *ret_real, when not NULL, gets
@@ -162,24 +215,27 @@ static int copy_walk(copier *c, const char *path, bool follow_last, char **ret_r
                 while (*p == '/')
                         p++;
                 bool last = !*p;
-                struct stat st;
-                if (fstatat(c->hostfd, cand + 1, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                        return hull_error_set(c->err, errno, "rootfs: copy %s: %s on the host", path, cand);
+                mode_t mode;
+                int r = deps_lstat(&c->host, c->hostfd, cand + 1, &mode);
+                if (r < 0)
+                        return hull_error_set(c->err, -r, "rootfs: copy %s: %s on the host", path, cand);
                 const char *name;
-                if (S_ISLNK(st.st_mode)) {
+                if (S_ISLNK(mode)) {
                         if (++links > MAX_SYMLINKS)
                                 return hull_error_set(c->err, ELOOP, "rootfs: copy %s", path);
                         char target[4096];
-                        ssize_t n = readlinkat(c->hostfd, cand + 1, target, sizeof(target) - 1);
+                        ssize_t n = deps_readlink(&c->host, c->hostfd, cand + 1, target, sizeof(target));
                         if (n < 0)
-                                return hull_error_set(c->err, errno, "rootfs: readlink %s", cand);
-                        target[n] = 0;
-                        _cleanup_close_ int dir = open_parent(c->destfd, cand, &name);
-                        if (dir < 0)
-                                return hull_error_set(c->err, -dir, "rootfs: open the directory of %s", cand);
-                        int r = ensure_symlink_at(dir, name, target, cand, c->err);
-                        if (r < 0)
-                                return r;
+                                return hull_error_set(c->err, (int) -n, "rootfs: readlink %s", cand);
+                        if ((r = deps_strset_add(&c->made, cand)) < 0)
+                                return hull_error_set(c->err, ENOMEM, "rootfs: %s", path);
+                        if (r > 0) {
+                                int dir = dest_parent(c, cand, &name);
+                                if (dir < 0)
+                                        return hull_error_set(c->err, -dir, "rootfs: open the directory of %s", cand);
+                                if ((r = ensure_symlink_at(dir, name, target, cand, c->err)) < 0)
+                                        return r;
+                        }
                         if (last && !follow_last) {
                                 free(resolved);
                                 resolved = TAKE_PTR(cand);
@@ -194,20 +250,23 @@ static int copy_walk(copier *c, const char *path, bool follow_last, char **ret_r
                                 resolved[0] = 0;
                         continue;
                 }
-                if (S_ISDIR(st.st_mode)) {
-                        _cleanup_close_ int dir = open_parent(c->destfd, cand, &name);
-                        if (dir < 0)
-                                return hull_error_set(c->err, -dir, "rootfs: open the directory of %s", cand);
-                        int r = ensure_dir_at(dir, name, st.st_mode, cand, c->err);
-                        if (r < 0)
-                                return r;
-                } else if (S_ISREG(st.st_mode)) {
+                if (S_ISDIR(mode)) {
+                        if ((r = deps_strset_add(&c->made, cand)) < 0)
+                                return hull_error_set(c->err, ENOMEM, "rootfs: %s", path);
+                        if (r > 0) {
+                                int dir = dest_parent(c, cand, &name);
+                                if (dir < 0)
+                                        return hull_error_set(c->err, -dir, "rootfs: open the directory of %s", cand);
+                                if ((r = ensure_dir_at(dir, name, mode, cand, c->err)) < 0)
+                                        return r;
+                        }
+                } else if (S_ISREG(mode)) {
                         if (!last)
                                 return hull_error_set(c->err, ENOTDIR, "rootfs: copy %s: %s", path, cand);
-                        int r = deps_strset_add(&c->copied, cand);
+                        r = deps_strset_add(&c->copied, cand);
                         if (r < 0)
                                 return hull_error_set(c->err, ENOMEM, "rootfs: %s", path);
-                        if (r > 0 && (r = copy_file(c->hostfd, c->destfd, cand, c->err)) < 0)
+                        if (r > 0 && (r = copy_file(c, cand)) < 0)
                                 return r;
                 } else
                         return hull_error_set_raw(c->err, EINVAL, "rootfs: copy %s: %s is a device, fifo or socket; "
@@ -221,9 +280,9 @@ static int copy_walk(copier *c, const char *path, bool follow_last, char **ret_r
 }
 
 int hull_rootfs_copy_path(int hostfd, int destfd, const char *path, bool follow_last, hull_error **err) {
-        copier c = { .hostfd = hostfd, .destfd = destfd, .err = err };
+        copier c = { .hostfd = hostfd, .destfd = destfd, .err = err, .dirfd = -1 };
         int r = copy_walk(&c, path, follow_last, NULL);
-        deps_strset_done(&c.copied);
+        copier_done(&c);
         return r;
 }
 
@@ -231,11 +290,11 @@ int hull_rootfs_copy_closure(int hostfd, int destfd, const hull_deps *d, hull_er
         _cleanup_strv_ char **files = NULL;
         if (hull_deps_files(d, &files) < 0)
                 return hull_error_set(err, ENOMEM, "rootfs");
-        copier c = { .hostfd = hostfd, .destfd = destfd, .err = err };
+        copier c = { .hostfd = hostfd, .destfd = destfd, .err = err, .dirfd = -1 };
         int r = 0;
         for (size_t i = 0; files[i] && r >= 0; i++)
                 r = copy_walk(&c, files[i], true, NULL);
-        deps_strset_done(&c.copied);
+        copier_done(&c);
         return r;
 }
 
@@ -269,6 +328,7 @@ static int copy_tree_at(copier *c, const char *real, unsigned depth) {
                         return hull_error_set(c->err, ENOMEM, "rootfs: %s", real);
                 if (fstatat(c->hostfd, sub + 1, &st, AT_SYMLINK_NOFOLLOW) < 0)
                         return hull_error_set(c->err, errno, "rootfs: stat %s on the host", sub);
+                deps_lstat_note(&c->host, sub + 1, st.st_mode); /* real is canonical: what copy_walk will ask */
                 int r;
                 if (S_ISDIR(st.st_mode))
                         r = copy_walk(c, sub, false, NULL) < 0 ? -1 : copy_tree_at(c, sub, depth + 1);
@@ -285,12 +345,12 @@ static int copy_tree_at(copier *c, const char *real, unsigned depth) {
 }
 
 int hull_rootfs_copy_tree(int hostfd, int destfd, const char *path, hull_error **err) {
-        copier c = { .hostfd = hostfd, .destfd = destfd, .err = err };
+        copier c = { .hostfd = hostfd, .destfd = destfd, .err = err, .dirfd = -1 };
         _cleanup_free_ char *real = NULL;
         int r = copy_walk(&c, path, true, &real);
         if (r >= 0)
                 r = copy_tree_at(&c, real, 0);
-        deps_strset_done(&c.copied);
+        copier_done(&c);
         return r;
 }
 
@@ -514,8 +574,11 @@ static int set_mtime_at(int at, const struct timespec ts[2], dev_t dev, unsigned
         while (r >= 0 && (de = readdir(d))) {
                 if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
                         continue;
+                /* d_type spares a stat of what is not a directory (most entries) */
                 struct stat st;
-                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                if (de->d_type != DT_UNKNOWN && de->d_type != DT_DIR)
+                        st.st_mode = S_IFREG;
+                else if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                         continue;
                 if (S_ISDIR(st.st_mode) && st.st_dev == dev) {
                         int sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -160,6 +160,16 @@ static int rm_rf_children(int fd, dev_t dev) {
         while ((de = readdir(d))) {
                 if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
                         continue;
+                /* d_type says what is not a directory: unlink it without a stat */
+                if (de->d_type != DT_UNKNOWN && de->d_type != DT_DIR) {
+                        if (unlinkat(dirfd(d), de->d_name, 0) == 0 || errno == ENOENT)
+                                continue;
+                        if (errno != EISDIR) {
+                                if (ret == 0)
+                                        ret = -errno;
+                                continue;
+                        }
+                }
                 struct stat st;
                 if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
                         if (errno != ENOENT && ret == 0)
@@ -358,23 +368,35 @@ int hull_open_procfs(int rootfd, const char *proc, const char *rel, int flags) {
         return fd < 0 ? -errno : fd;
 }
 
-int hull_copy_data(int in, int out) {
-        for (;;) {
-                ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+int hull_copy_data_size(int in, int out, off_t size) {
+        off_t done = 0;
+        /* size known (size >= 0): stop there, one copy_file_range for most files */
+        while (size < 0 || done < size) {
+                size_t want = size < 0 || size - done > (1 << 30) ? (size_t) 1 << 30 : (size_t) (size - done);
+                ssize_t n = copy_file_range(in, NULL, out, NULL, want, 0);
                 if (n == 0)
                         return 0;
-                if (n > 0)
+                if (n > 0) {
+                        done += n;
                         continue;
+                }
                 if (errno == EINTR)
                         continue;
                 if (errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL)
                         return -errno;
                 break;
         }
+        if (size >= 0 && done >= size)
+                return 0;
         /* fall back to read/write from where copy_file_range stopped */
         char buf[65536];
         for (;;) {
-                ssize_t n = read(in, buf, sizeof(buf));
+                size_t want = sizeof(buf);
+                if (size >= 0 && (off_t) want > size - done)
+                        want = (size_t) (size - done);
+                if (want == 0)
+                        return 0;
+                ssize_t n = read(in, buf, want);
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -382,16 +404,21 @@ int hull_copy_data(int in, int out) {
                 }
                 if (n == 0)
                         return 0;
-                for (ssize_t done = 0; done < n;) {
-                        ssize_t w = write(out, buf + done, (size_t) (n - done));
+                for (ssize_t w0 = 0; w0 < n;) {
+                        ssize_t w = write(out, buf + w0, (size_t) (n - w0));
                         if (w < 0) {
                                 if (errno == EINTR)
                                         continue;
                                 return -errno;
                         }
-                        done += w;
+                        w0 += w;
                 }
+                done += n;
         }
+}
+
+int hull_copy_data(int in, int out) {
+        return hull_copy_data_size(in, out, -1);
 }
 
 int hull_path_normalize(const char *path, bool absolute, char **ret) {

@@ -28,6 +28,9 @@ int hull_write_atomic_at(int dfd, const char *name, const void *data, size_t len
 /* Copies everything from in (at its offset) to out: copy_file_range, or
  * read/write where the kernel cannot.  Returns 0 or -errno. */
 int hull_copy_data(int in, int out);
+/* The same, stopping after `size` bytes (what fstat said; -1: no limit), so
+ * that most files take one copy_file_range.  Returns 0 or -errno. */
+int hull_copy_data_size(int in, int out, off_t size);
 
 /* mkdir -p on the host, relative to dfd (AT_FDCWD allowed).  Returns 0 or -errno. */
 int hull_mkdir_p_at(int dfd, const char *path, mode_t mode);

@@ -305,12 +305,59 @@ static void refusals(void **state) {
         close(dfd);
 }
 
+/* A destination that already has entries (an earlier result, changed):
+ * files are replaced whole, a symlink where a file goes is replaced (never
+ * followed), a directory where a file goes is refused. */
+static void existing_entries(void **state) {
+        char *const progs[] = { "/usr/bin/prog", NULL };
+        hull_rootfs_options o = { .programs = progs, .no_etc = true };
+        assemble_ok(dest, &o);
+        char p[512], q[512];
+        /* a stale, longer file */
+        snprintf(p, sizeof(p), "%s" LIBDIR "/libc.so.6", dest);
+        struct stat want, got;
+        assert_int_equal(stat(p, &want), 0);
+        assert_int_equal(unlink(p), 0);
+        char junk[65536];
+        memset(junk, 'x', sizeof(junk));
+        assert_int_equal(write_file(p, junk, sizeof(junk), 0600), 0);
+        /* a symlink to a file outside where a file goes */
+        snprintf(q, sizeof(q), "%s/victim", outside);
+        assert_int_equal(write_file(q, "keep", 4, 0644), 0);
+        snprintf(p, sizeof(p), "%s" LIBDIR "/libfoo.so.1.2.3", dest);
+        assert_int_equal(unlink(p), 0);
+        assert_int_equal(symlink(q, p), 0);
+        assemble_ok(dest, &o);
+        snprintf(p, sizeof(p), "%s" LIBDIR "/libc.so.6", dest);
+        assert_int_equal(lstat(p, &got), 0);
+        assert_int_equal(got.st_size, want.st_size);
+        assert_int_equal(got.st_mode, want.st_mode);
+        snprintf(p, sizeof(p), "%s" LIBDIR "/libfoo.so.1.2.3", dest);
+        assert_int_equal(lstat(p, &got), 0);
+        assert_true(S_ISREG(got.st_mode));
+        assert_int_equal(got.st_mode & 07777, 0644);
+        char *s = NULL;
+        size_t len = 0;
+        assert_int_equal(hull_read_file_at(AT_FDCWD, q, 0, &s, &len), 0);
+        assert_string_equal(s, "keep");
+        free(s);
+        /* no temp files left */
+        snprintf(p, sizeof(p), "%s" LIBDIR "/.libc.so.6.hull-tmp", dest);
+        assert_int_equal(access(p, F_OK), -1);
+        /* a directory where a file goes */
+        snprintf(p, sizeof(p), "%s/usr/bin/prog", dest);
+        assert_int_equal(unlink(p), 0);
+        assert_int_equal(mkdir(p, 0755), 0);
+        assemble_fails(dest, &o, "/usr/bin/prog exists and is a directory");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(closure_and_etc, setup, teardown),
                 cmocka_unit_test_setup_teardown(deterministic, setup, teardown),
                 cmocka_unit_test_setup_teardown(no_etc_and_extras, setup, teardown),
                 cmocka_unit_test_setup_teardown(refusals, setup, teardown),
+                cmocka_unit_test_setup_teardown(existing_entries, setup, teardown),
         };
         return cmocka_run_group_tests_name("rootfs", tests, NULL, NULL);
 }
