@@ -36,6 +36,7 @@ bench: deps build
 	@bench/startup/run.sh
 	@bench/scale/run.sh
 	@bench/init/run.sh
+	@bench/build/run.sh
 
 install: build
 	$(MESON) install -C $(BUILD)

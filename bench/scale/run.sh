@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 make_bundle "$work/bundle" '["sleep", "1000000"]'
 # Shares the host's cgroup namespace so that nothing but the runtimes differs.
 
-in_crun_namespace bash -c '
+STATE_ROOT=$work/state in_crun_namespace bash -c '
         set -euo pipefail
         cd "$1"
         hull=$2 n=$3 out=$4
@@ -23,7 +23,7 @@ in_crun_namespace bash -c '
         now() { date +%s%N; }
         for rt in hull crun; do
                 if [ $rt = hull ]; then bin=$hull; else bin=crun; fi
-                root=$out/state-$rt
+                root=$out/state/$rt
                 sync; echo 1 >/proc/sys/vm/drop_caches 2>/dev/null || true
                 before=$(avail)
                 t0=$(now)
@@ -70,7 +70,8 @@ config of \`hull-runtime spec\`), started one after the other with hull-runtime,
 with crun, in one run.  Memory per container is the drop of MemAvailable while they
 run, divided by $N (it includes the kernel's namespaces and cgroups).  Both runtimes
 run in one private mount namespace where the host's cgroup2 tree is hidden (crun 1.8
-refuses this hybrid host).
+refuses this hybrid host) and their state directories (\`--root\`) are on a tmpfs, as
+/run is on a normal host (on this VM /run is on the disk).
 
 Run it: \`make bench\` or \`bench/scale/run.sh\` (\`N=...\` to change the count).
 

@@ -14,20 +14,20 @@ trap 'rm -rf "$work"' EXIT
 make_bundle "$work/bundle" '["/bin/true"]'
 
 # Inside the namespace: hyperfine, then max RSS of 20 runs each.
-in_crun_namespace bash -c '
+STATE_ROOT=$work/state in_crun_namespace bash -c '
         set -euo pipefail
         cd "$1"
         hull=$2 runs=$3 out=$4
         hyperfine -N --warmup 10 --runs "$runs" --export-json "$out/hyperfine.json" \
                 --prepare true --prepare true --prepare true --prepare "rm -rf ${HULL_CACHE_DIR:-/var/cache/hull}/seccomp" \
-                -n hull-runtime "$hull --root $out/state-hull run bench-hull" \
-                -n crun "crun --root $out/state-crun run bench-crun" \
-                -n runc "runc --root $out/state-runc run bench-runc" \
-                -n hull-runtime-cold-seccomp "$hull --root $out/state-hull-cold run bench-hull" >"$out/hyperfine.txt" 2>&1
+                -n hull-runtime "$hull --root $out/state/hull run bench-hull" \
+                -n crun "crun --root $out/state/crun run bench-crun" \
+                -n runc "runc --root $out/state/runc run bench-runc" \
+                -n hull-runtime-cold-seccomp "$hull --root $out/state/hull-cold run bench-hull" >"$out/hyperfine.txt" 2>&1
         for rt in hull crun runc; do
                 case $rt in
-                hull) cmd="$hull --root $out/state-hull run bench-hull" ;;
-                *) cmd="$rt --root $out/state-$rt run bench-$rt" ;;
+                hull) cmd="$hull --root $out/state/hull run bench-hull" ;;
+                *) cmd="$rt --root $out/state/$rt run bench-$rt" ;;
                 esac
                 max=0
                 for i in $(seq 20); do
@@ -69,7 +69,9 @@ namespaces, masked and read-only paths, the default mounts, and hull's default s
 profile, which all three load), $RUNS runs each after 10
 warm-ups, side by side in one \`hyperfine -N\` run; max RSS is the largest of 20
 \`/usr/bin/time -f %M\` runs of each.  All three run in one private mount namespace where
-the host's cgroup2 tree is hidden, because crun 1.8 refuses this hybrid host.
+the host's cgroup2 tree is hidden, because crun 1.8 refuses this hybrid host, and
+where their state directories (\`--root\`) are on a tmpfs, as /run is on a normal host
+(on this VM /run is on the disk, where creating a file costs 0.3-1 ms).
 
 \`hull-runtime-cold-seccomp\` is hull with its seccomp cache (/var/cache/hull/seccomp) removed before every run:
 the cost of compiling the profile with libseccomp, which every other start skips.
