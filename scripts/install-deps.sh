@@ -8,7 +8,7 @@ PACKAGES=(
         # build
         gcc make meson ninja-build pkg-config libc6-dev
         libjansson-dev libseccomp-dev libcmocka-dev
-        zlib1g-dev libzstd-dev libssl-dev
+        zlib1g-dev libdeflate-dev libzstd-dev libssl-dev
         musl-tools
         # tests
         bats jq busybox-static util-linux iproute2 procps psmisc strace time

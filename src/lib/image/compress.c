@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* gzip (zlib) and zstd (libzstd) stages for the image streams (stream.h).
+/* gzip (libdeflate, zlib to read) and zstd (libzstd) stages for the image
+ * streams (stream.h).
  *
  * Reproducibility comes first: the compressed bytes depend on the input and
- * the level only.  gzip is written the way pigz writes it -- the input cut
- * into fixed 1 MiB blocks, each deflated on its own (primed with the 32 KiB
- * before it) and ended with a sync flush, the last one with Z_FINISH, the
- * CRCs combined -- so blocks can go to worker threads and the result is the
- * same whether one thread or sixteen did the work.  zstd gives the same
- * guarantee itself for any worker count >= 1. */
+ * the level only.  gzip input is cut into fixed 1 MiB blocks and each block
+ * becomes a whole gzip member of its own (RFC 1952 2.2: a gzip file is a
+ * series of members), deflated by libdeflate, which has no streaming API but
+ * on layers is over twice as fast as zlib and compresses a little better.
+ * Blocks go to worker threads and the result is the same whether one thread
+ * or sixteen did the work.  Every gzip reader we know of reads all the
+ * members: GNU gzip, Go's compress/gzip (containerd, skopeo, umoci, docker),
+ * Python's gzip, pigz, zlib's gzread, and the decoder below; eStargz layers
+ * rely on the same thing.  zstd gives the same guarantee itself for any
+ * worker count >= 1. */
 #include <errno.h>
+#include <libdeflate.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +26,8 @@
 #include "util/cleanup.h"
 
 #define GZ_BLOCK (1u << 20)
-#define GZ_DICT 32768u
+#define GZ_HEADER 10u
+#define GZ_TRAILER 8u
 #define MAX_THREADS 16u
 
 int hull_compression_from_name(const char *name) {
@@ -57,13 +64,11 @@ static unsigned online_cpus(unsigned threads) {
 typedef enum job_state { JOB_FREE, JOB_QUEUED, JOB_RUNNING, JOB_DONE } job_state;
 
 typedef struct gz_job {
-        unsigned char *in; /* GZ_DICT bytes of dictionary room, then the block */
-        size_t dict_len, in_len;
-        bool last;
-        unsigned char *out;
+        unsigned char *in; /* GZ_BLOCK bytes */
+        size_t in_len;
+        unsigned char *out; /* one whole gzip member */
         size_t out_len, out_cap;
-        uLong crc;
-        int zerr;
+        bool failed;
         job_state state; /* under the stream's mutex once threads run */
         uint64_t seq;
 } gz_job;
@@ -72,6 +77,7 @@ typedef struct gz_ostream {
         hull_ostream base;
         hull_ostream *next;
         int level;
+        struct libdeflate_compressor *comp; /* the calling thread's */
         unsigned want_threads;
         pthread_t threads[MAX_THREADS];
         unsigned n_threads;
@@ -82,58 +88,45 @@ typedef struct gz_ostream {
         unsigned n_jobs;
         uint64_t fill_seq;  /* the job being filled */
         uint64_t write_seq; /* the next job whose output goes to next */
-        uLong crc;
-        uint64_t total;
-        bool header_written, failed, finished;
+        bool failed, finished;
 } gz_ostream;
 
-static void gz_compress_job(gz_job *j, int level) {
-        z_stream z = { 0 };
-        j->zerr = Z_OK;
+static void put_le32(unsigned char *p, uint32_t v) {
+        for (int i = 0; i < 4; i++)
+                p[i] = (unsigned char) (v >> (8 * i));
+}
+
+/* Turns j->in into one gzip member in j->out: our fixed header, the raw
+ * deflate stream, CRC-32 and size.  c: NULL when allocating it failed. */
+static void gz_compress_job(gz_job *j, struct libdeflate_compressor *c) {
+        /* No name, no mtime, no extra flags; OS 255 ("unknown"). */
+        static const unsigned char hdr[GZ_HEADER] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
         j->out_len = 0;
-        j->crc = crc32(0L, j->in + GZ_DICT, (uInt) j->in_len);
-        int r = deflateInit2(&z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
-        if (r != Z_OK) {
-                j->zerr = r;
+        j->failed = true;
+        if (!c)
                 return;
+        size_t cap = GZ_HEADER + libdeflate_deflate_compress_bound(c, j->in_len) + GZ_TRAILER;
+        if (j->out_cap < cap) {
+                unsigned char *n = realloc(j->out, cap);
+                if (!n)
+                        return;
+                j->out = n;
+                j->out_cap = cap;
         }
-        if (j->dict_len > 0 && (r = deflateSetDictionary(&z, j->in + GZ_DICT - j->dict_len, (uInt) j->dict_len)) != Z_OK) {
-                j->zerr = r;
-                deflateEnd(&z);
+        memcpy(j->out, hdr, GZ_HEADER);
+        size_t n = libdeflate_deflate_compress(c, j->in, j->in_len, j->out + GZ_HEADER, cap - GZ_HEADER - GZ_TRAILER);
+        if (n == 0) /* cannot happen with the bound's room */
                 return;
-        }
-        z.next_in = j->in + GZ_DICT;
-        z.avail_in = (uInt) j->in_len;
-        int flush = j->last ? Z_FINISH : Z_SYNC_FLUSH;
-        for (;;) {
-                if (j->out_cap - j->out_len < 4096) {
-                        size_t cap = j->out_cap ? j->out_cap * 2 : deflateBound(&z, (uLong) j->in_len) + 64;
-                        unsigned char *n = realloc(j->out, cap);
-                        if (!n) {
-                                j->zerr = Z_MEM_ERROR;
-                                break;
-                        }
-                        j->out = n;
-                        j->out_cap = cap;
-                }
-                z.next_out = j->out + j->out_len;
-                z.avail_out = (uInt) (j->out_cap - j->out_len);
-                r = deflate(&z, flush);
-                j->out_len = j->out_cap - z.avail_out;
-                if (r == Z_STREAM_END)
-                        break;
-                if (r != Z_OK && r != Z_BUF_ERROR) {
-                        j->zerr = r;
-                        break;
-                }
-                if (!j->last && z.avail_in == 0 && z.avail_out > 0)
-                        break;
-        }
-        deflateEnd(&z);
+        unsigned char *tr = j->out + GZ_HEADER + n;
+        put_le32(tr, libdeflate_crc32(0, j->in, j->in_len));
+        put_le32(tr + 4, (uint32_t) j->in_len);
+        j->out_len = GZ_HEADER + n + GZ_TRAILER;
+        j->failed = false;
 }
 
 static void *gz_worker(void *arg) {
         gz_ostream *g = arg;
+        struct libdeflate_compressor *c = libdeflate_alloc_compressor(g->level);
         pthread_mutex_lock(&g->mu);
         for (;;) {
                 gz_job *j = NULL;
@@ -149,12 +142,13 @@ static void *gz_worker(void *arg) {
                 }
                 j->state = JOB_RUNNING;
                 pthread_mutex_unlock(&g->mu);
-                gz_compress_job(j, g->level);
+                gz_compress_job(j, c);
                 pthread_mutex_lock(&g->mu);
                 j->state = JOB_DONE;
                 pthread_cond_broadcast(&g->cv_done);
         }
         pthread_mutex_unlock(&g->mu);
+        libdeflate_free_compressor(c);
         return NULL;
 }
 
@@ -168,16 +162,8 @@ static void gz_start_threads(gz_ostream *g) {
         }
 }
 
-static int gz_write_header(gz_ostream *g, hull_error **err) {
-        /* No name, no mtime, no extra flags; OS 255 ("unknown"). */
-        static const unsigned char hdr[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
-        if (g->header_written)
-                return 0;
-        g->header_written = true;
-        return hull_ostream_write(g->next, hdr, sizeof(hdr), err);
-}
-
-/* Writes out the job at write_seq once it is done (waits when `wait`). */
+/* Writes out the job at write_seq once it is done (waits when `wait`).
+ * Returns 1 if it wrote one, 0 if it is not done, or a negative value. */
 static int gz_drain_one(gz_ostream *g, bool wait, hull_error **err) {
         gz_job *j = &g->jobs[g->write_seq % g->n_jobs];
         pthread_mutex_lock(&g->mu);
@@ -187,16 +173,11 @@ static int gz_drain_one(gz_ostream *g, bool wait, hull_error **err) {
         pthread_mutex_unlock(&g->mu);
         if (!ready)
                 return 0;
-        if (j->zerr != Z_OK)
-                return hull_error_set_raw(err, j->zerr == Z_MEM_ERROR ? ENOMEM : EIO, "gzip: deflate failed (zlib error %d)",
-                                          j->zerr);
-        int r = gz_write_header(g, err);
+        if (j->failed)
+                return hull_error_set_raw(err, ENOMEM, "gzip: cannot compress a block: out of memory");
+        int r = hull_ostream_write(g->next, j->out, j->out_len, err);
         if (r < 0)
                 return r;
-        r = hull_ostream_write(g->next, j->out, j->out_len, err);
-        if (r < 0)
-                return r;
-        g->crc = crc32_combine(g->crc, j->crc, (z_off_t) j->in_len);
         pthread_mutex_lock(&g->mu);
         j->state = JOB_FREE;
         pthread_mutex_unlock(&g->mu);
@@ -204,15 +185,14 @@ static int gz_drain_one(gz_ostream *g, bool wait, hull_error **err) {
         return 1;
 }
 
-/* Queues the block being filled and starts the next one. */
+/* Queues the block being filled and, unless it is the last, starts the next. */
 static int gz_submit(gz_ostream *g, bool last, hull_error **err) {
         gz_job *j = &g->jobs[g->fill_seq % g->n_jobs];
-        j->last = last;
         j->seq = g->fill_seq;
         if (!last)
                 gz_start_threads(g);
         if (g->n_threads == 0) {
-                gz_compress_job(j, g->level);
+                gz_compress_job(j, g->comp);
                 j->state = JOB_DONE;
         } else {
                 pthread_mutex_lock(&g->mu);
@@ -229,16 +209,10 @@ static int gz_submit(gz_ostream *g, bool last, hull_error **err) {
                 if (r < 0)
                         return r;
         }
-        gz_job *n = &g->jobs[next_seq % g->n_jobs];
-        size_t d = j->in_len < GZ_DICT ? j->in_len : GZ_DICT;
-        memcpy(n->in + GZ_DICT - d, j->in + GZ_DICT + j->in_len - d, d);
-        n->dict_len = d;
-        n->in_len = 0;
+        g->jobs[next_seq % g->n_jobs].in_len = 0;
         g->fill_seq = next_seq;
         /* Write whatever is already done, without waiting. */
-        for (;;) {
-                if (g->write_seq >= g->fill_seq)
-                        break;
+        while (g->write_seq < g->fill_seq) {
                 int r = gz_drain_one(g, false, err);
                 if (r <= 0)
                         return r;
@@ -255,13 +229,12 @@ static int gz_write(hull_ostream *s, const void *buf, size_t len, hull_error **e
                 gz_job *j = &g->jobs[g->fill_seq % g->n_jobs];
                 size_t room = GZ_BLOCK - j->in_len;
                 size_t n = len < room ? len : room;
-                memcpy(j->in + GZ_DICT + j->in_len, p, n);
+                memcpy(j->in + j->in_len, p, n);
                 j->in_len += n;
-                g->total += n;
                 p += n;
                 len -= n;
                 /* A full block is submitted only once more data comes, so the
-                 * last block is always the one that finish() ends. */
+                 * last member is never empty (unless the whole input is). */
                 if (j->in_len == GZ_BLOCK && len > 0) {
                         int r = gz_submit(g, false, err);
                         if (r < 0) {
@@ -284,14 +257,8 @@ static int gz_finish(hull_ostream *s, hull_error **err) {
                 g->failed = true;
                 return r;
         }
-        unsigned char tr[8];
-        uint32_t isize = (uint32_t) g->total;
-        for (int i = 0; i < 4; i++) {
-                tr[i] = (unsigned char) (g->crc >> (8 * i));
-                tr[4 + i] = (unsigned char) (isize >> (8 * i));
-        }
         g->finished = true;
-        return hull_ostream_write(g->next, tr, sizeof(tr), err);
+        return 0;
 }
 
 static void gz_free(hull_ostream *s) {
@@ -307,6 +274,7 @@ static void gz_free(hull_ostream *s) {
                 free(g->jobs[i].out);
         }
         free(g->jobs);
+        libdeflate_free_compressor(g->comp);
         pthread_mutex_destroy(&g->mu);
         pthread_cond_destroy(&g->cv_work);
         pthread_cond_destroy(&g->cv_done);
@@ -316,8 +284,8 @@ static void gz_free(hull_ostream *s) {
 static int gz_new(hull_ostream *next, int level, unsigned threads, hull_ostream **ret, hull_error **err) {
         if (level == 0)
                 level = 6;
-        if (level < 1 || level > 9)
-                return hull_error_set_raw(err, EINVAL, "gzip: level %d is out of range [1, 9]", level);
+        if (level < 1 || level > 12)
+                return hull_error_set_raw(err, EINVAL, "gzip: level %d is out of range [1, 12]", level);
         gz_ostream *g = calloc(1, sizeof(*g));
         if (!g)
                 return hull_error_set(err, ENOMEM, "gzip");
@@ -328,17 +296,17 @@ static int gz_new(hull_ostream *next, int level, unsigned threads, hull_ostream 
         g->level = level;
         g->want_threads = online_cpus(threads);
         g->n_jobs = g->want_threads < 2 ? 2 : 2 * g->want_threads;
-        g->crc = crc32(0L, Z_NULL, 0);
         g->base.write = gz_write;
         g->base.finish = gz_finish;
         g->base.free = gz_free;
+        g->comp = libdeflate_alloc_compressor(level);
         g->jobs = calloc(g->n_jobs, sizeof(gz_job));
-        if (!g->jobs) {
+        if (!g->comp || !g->jobs) {
                 gz_free(&g->base);
                 return hull_error_set(err, ENOMEM, "gzip");
         }
         for (unsigned i = 0; i < g->n_jobs; i++)
-                if (!(g->jobs[i].in = malloc(GZ_DICT + GZ_BLOCK))) {
+                if (!(g->jobs[i].in = malloc(GZ_BLOCK))) {
                         gz_free(&g->base);
                         return hull_error_set(err, ENOMEM, "gzip");
                 }

@@ -110,9 +110,9 @@ const char *hull_compression_name(hull_compression c);
 /* A compressor writing to next.  The output is a function of the input and
  * the level only -- never of the thread count or of how writes are split --
  * so layers are reproducible on any machine:
- *   gzip: pigz-style independent 1 MiB blocks (each primed with the previous
- *         32 KiB), no name, mtime 0, OS "unknown"; blocks are deflated on
- *         `threads` threads once the input passes one block;
+ *   gzip: every fixed 1 MiB block a gzip member of its own (libdeflate),
+ *         no name, mtime 0, OS "unknown"; blocks are deflated on `threads`
+ *         threads once the input passes one block; levels 1-12;
  *   zstd: libzstd with at least one worker (its output does not depend on
  *         the worker count), checksum on.
  * level 0 = the default (6 for gzip, 3 for zstd); threads 0 = online CPUs.

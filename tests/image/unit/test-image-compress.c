@@ -2,6 +2,8 @@
 /* Digests, streams, and the reproducible compressors. */
 #include "helpers.h"
 
+#include <zlib.h>
+
 #include "image/digest.h"
 #include "image/image.h"
 
@@ -45,11 +47,12 @@ static char *test_data(size_t n) {
         return p;
 }
 
-/* Compresses data with the given stage, writing in chunks of `chunk`. */
-static char *compress(hull_compression c, unsigned threads, const char *data, size_t n, size_t chunk, size_t *ret_len) {
+/* Compresses data at `level` (0: the default), writing in chunks of `chunk`. */
+static char *compress_level(hull_compression c, int level, unsigned threads, const char *data, size_t n, size_t chunk,
+                            size_t *ret_len) {
         hull_error *err = NULL;
         hull_ostream *mem = hull_ostream_mem_new(), *z = NULL;
-        assert_int_equal(hull_ostream_compress_new(mem, c, 0, threads, &z, &err), 0);
+        assert_int_equal(hull_ostream_compress_new(mem, c, level, threads, &z, &err), 0);
         for (size_t off = 0; off < n; off += chunk)
                 assert_int_equal(hull_ostream_write(z, data + off, n - off < chunk ? n - off : chunk, &err), 0);
         assert_int_equal(hull_ostream_finish(z, &err), 0);
@@ -61,6 +64,10 @@ static char *compress(hull_compression c, unsigned threads, const char *data, si
         hull_ostream_free(z);
         hull_ostream_free(mem);
         return copy;
+}
+
+static char *compress_data(hull_compression c, unsigned threads, const char *data, size_t n, size_t chunk, size_t *ret_len) {
+        return compress_level(c, 0, threads, data, n, chunk, ret_len);
 }
 
 static char *decompress(hull_compression c, const char *data, size_t n, size_t *ret_len) {
@@ -92,9 +99,9 @@ static void round_trip_and_reproducible(hull_compression c) {
         for (size_t i = 0; i < ELEMENTSOF(sizes); i++) {
                 size_t n = sizes[i], l1, l2, l3, back;
                 char *data = test_data(n ? n : 1);
-                char *a = compress(c, 1, data, n, 65536, &l1);
-                char *b = compress(c, 2, data, n, 7777, &l2);
-                char *d = compress(c, 4, data, n, n ? n : 1, &l3);
+                char *a = compress_data(c, 1, data, n, 65536, &l1);
+                char *b = compress_data(c, 2, data, n, 7777, &l2);
+                char *d = compress_data(c, 4, data, n, n ? n : 1, &l3);
                 /* The same bytes whatever the thread count and write sizes. */
                 assert_int_equal(l1, l2);
                 assert_memory_equal(a, b, l1);
@@ -122,7 +129,7 @@ static void zstd_round_trip(void **state) {
 
 static void gzip_header_has_no_name_or_time(void **state) {
         size_t n;
-        char *z = compress(HULL_COMPRESSION_GZIP, 1, "hello", 5, 5, &n);
+        char *z = compress_data(HULL_COMPRESSION_GZIP, 1, "hello", 5, 5, &n);
         const unsigned char want[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
         assert_memory_equal(z, want, 10);
         free(z);
@@ -132,17 +139,151 @@ static void gzip_readable_by_gzip(void **state) {
         /* A multi-block stream (pigz style) that plain gzip must accept. */
         size_t n = 3u << 20, len;
         char *data = test_data(n);
-        char *z = compress(HULL_COMPRESSION_GZIP, 2, data, n, n, &len);
+        char *z = compress_data(HULL_COMPRESSION_GZIP, 2, data, n, n, &len);
         char path[] = "/tmp/hull-test-gz.XXXXXX";
         int fd = mkstemp(path);
         assert_true(fd >= 0);
         assert_int_equal(write(fd, z, len), (ssize_t) len);
         close(fd);
-        char cmd[256];
+        char cmd[512];
         snprintf(cmd, sizeof(cmd), "gzip -t < %s", path);
         assert_int_equal(system(cmd), 0);
+        /* Every member, not just the first: gzip and Python's gzip. */
+        snprintf(cmd, sizeof(cmd), "test \"$(gzip -dc < %s | wc -c)\" = %zu", path, n);
+        assert_int_equal(system(cmd), 0);
+        if (system("command -v python3 >/dev/null") == 0) {
+                snprintf(cmd, sizeof(cmd), "python3 -c 'import gzip,sys; sys.exit(len(gzip.open(sys.argv[1]).read()) != %zu)' %s", n,
+                         path);
+                assert_int_equal(system(cmd), 0);
+        }
         unlink(path);
         free(z);
+        free(data);
+}
+
+/* Inflates every gzip member of z with zlib alone; returns how many there
+ * were and checks that each decodes to its share of data. */
+static unsigned count_members(const char *z, size_t len, const char *data, size_t n) {
+        unsigned members = 0;
+        size_t in = 0, out = 0;
+        unsigned char *buf = malloc(n + 1);
+        assert_non_null(buf);
+        while (in < len) {
+                z_stream s = { 0 };
+                assert_int_equal(inflateInit2(&s, 15 + 16), Z_OK);
+                s.next_in = (unsigned char *) z + in;
+                s.avail_in = (uInt) (len - in);
+                s.next_out = buf + out;
+                s.avail_out = (uInt) (n + 1 - out);
+                assert_int_equal(inflate(&s, Z_FINISH), Z_STREAM_END);
+                in = len - s.avail_in;
+                out = n + 1 - s.avail_out;
+                inflateEnd(&s);
+                members++;
+        }
+        assert_int_equal(out, n);
+        assert_memory_equal(buf, data, n);
+        free(buf);
+        return members;
+}
+
+static void gzip_members(void **state) {
+        /* One member per started 1 MiB block, never an empty one at the end. */
+        struct {
+                size_t n;
+                unsigned members;
+        } cases[] = { { 0, 1 }, { 5, 1 }, { 1u << 20, 1 }, { (1u << 20) + 1, 2 }, { 3u << 20, 3 }, { (3u << 20) + 1, 4 } };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                size_t n = cases[i].n, len;
+                char *data = test_data(n ? n : 1);
+                char *z = compress_data(HULL_COMPRESSION_GZIP, 2, data, n, 100000, &len);
+                assert_int_equal(count_members(z, len, data, n), cases[i].members);
+                free(z);
+                free(data);
+        }
+}
+
+static void gzip_multi_member_decode(void **state) {
+        /* cat a.gz b.gz: our own members, and one that zlib wrote. */
+        size_t la, lb, back;
+        char *a = compress_data(HULL_COMPRESSION_GZIP, 1, "hello ", 6, 6, &la);
+        char *b = compress_data(HULL_COMPRESSION_GZIP, 1, "world", 5, 5, &lb);
+        unsigned char zbuf[128];
+        z_stream s = { 0 };
+        assert_int_equal(deflateInit2(&s, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+        s.next_in = (unsigned char *) "!";
+        s.avail_in = 1;
+        s.next_out = zbuf;
+        s.avail_out = sizeof(zbuf);
+        assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
+        size_t lz = sizeof(zbuf) - s.avail_out;
+        deflateEnd(&s);
+        char *cat = malloc(la + lb + lz);
+        memcpy(cat, a, la);
+        memcpy(cat + la, b, lb);
+        memcpy(cat + la + lb, zbuf, lz);
+        for (int c = HULL_COMPRESSION_GZIP; c != HULL_COMPRESSION_ZSTD; c = HULL_COMPRESSION_AUTO) {
+                char *plain = decompress((hull_compression) c, cat, la + lb + lz, &back);
+                assert_non_null(plain);
+                assert_int_equal(back, 12);
+                assert_memory_equal(plain, "hello world!", 12);
+                free(plain);
+                if (c == HULL_COMPRESSION_AUTO)
+                        break;
+        }
+        /* A corrupt second member is still an error. */
+        cat[la + lb / 2] ^= 0x55;
+        assert_null(decompress(HULL_COMPRESSION_GZIP, cat, la + lb + lz, &back));
+        free(cat);
+        free(a);
+        free(b);
+        /* Many members, read through the decoder's 64 KiB input buffer. */
+        size_t n = (5u << 20) + 12345, len;
+        char *data = test_data(n);
+        char *z = compress_data(HULL_COMPRESSION_GZIP, 2, data, n, n, &len);
+        char *plain = decompress(HULL_COMPRESSION_AUTO, z, len, &back);
+        assert_non_null(plain);
+        assert_int_equal(back, n);
+        assert_memory_equal(plain, data, n);
+        free(plain);
+        free(z);
+        free(data);
+}
+
+static void gzip_same_bytes_any_threads(void **state) {
+        /* Every level gives the same bytes for 1..16 threads and any write
+         * sizes; levels 1-12 are libdeflate's, 0 is 6, 13 is refused. */
+        size_t n = (4u << 20) + 777;
+        char *data = test_data(n);
+        int levels[] = { 1, 6, 9, 12 };
+        unsigned threads[] = { 1, 2, 3, 4, 16 };
+        size_t chunks[] = { 4096, 65536, 1u << 20, 3000001 };
+        for (size_t l = 0; l < ELEMENTSOF(levels); l++) {
+                size_t ref_len;
+                char *ref = compress_level(HULL_COMPRESSION_GZIP, levels[l], 1, data, n, n, &ref_len);
+                for (size_t t = 0; t < ELEMENTSOF(threads); t++) {
+                        size_t len;
+                        char *z = compress_level(HULL_COMPRESSION_GZIP, levels[l], threads[t], data, n,
+                                                 chunks[t % ELEMENTSOF(chunks)], &len);
+                        assert_int_equal(len, ref_len);
+                        assert_memory_equal(z, ref, len);
+                        free(z);
+                }
+                free(ref);
+        }
+        size_t l0, l6;
+        char *d0 = compress_level(HULL_COMPRESSION_GZIP, 0, 2, data, n, n, &l0);
+        char *d6 = compress_level(HULL_COMPRESSION_GZIP, 6, 2, data, n, n, &l6);
+        assert_int_equal(l0, l6);
+        assert_memory_equal(d0, d6, l0);
+        free(d0);
+        free(d6);
+        hull_error *err = NULL;
+        hull_ostream *mem = hull_ostream_mem_new(), *z = NULL;
+        assert_int_not_equal(hull_ostream_compress_new(mem, HULL_COMPRESSION_GZIP, 13, 1, &z, &err), 0);
+        assert_non_null(err);
+        hull_error_free(err);
+        hull_ostream_free(mem);
         free(data);
 }
 
@@ -162,7 +303,7 @@ static void truncated_and_corrupt(void **state) {
         size_t n = 200000, len, back;
         char *data = test_data(n);
         for (int c = HULL_COMPRESSION_GZIP; c <= HULL_COMPRESSION_ZSTD; c++) {
-                char *z = compress((hull_compression) c, 1, data, n, n, &len);
+                char *z = compress_data((hull_compression) c, 1, data, n, n, &len);
                 assert_null(decompress((hull_compression) c, z, len / 2, &back));
                 assert_null(decompress((hull_compression) c, z, len - 1, &back));
                 z[len / 2] ^= 0x55;
@@ -172,7 +313,7 @@ static void truncated_and_corrupt(void **state) {
                 free(z);
         }
         /* Trailing junk after a gzip stream. */
-        char *z = compress(HULL_COMPRESSION_GZIP, 1, "abc", 3, 3, &len);
+        char *z = compress_data(HULL_COMPRESSION_GZIP, 1, "abc", 3, 3, &len);
         char *junk = malloc(len + 4);
         memcpy(junk, z, len);
         memcpy(junk + len, "junk", 4);
@@ -217,6 +358,9 @@ int main(void) {
                 cmocka_unit_test(zstd_round_trip),
                 cmocka_unit_test(gzip_header_has_no_name_or_time),
                 cmocka_unit_test(gzip_readable_by_gzip),
+                cmocka_unit_test(gzip_members),
+                cmocka_unit_test(gzip_multi_member_decode),
+                cmocka_unit_test(gzip_same_bytes_any_threads),
                 cmocka_unit_test(detection),
                 cmocka_unit_test(truncated_and_corrupt),
         };

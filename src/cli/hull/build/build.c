@@ -149,7 +149,7 @@ int hull_cli_build(int argc, char **argv) {
                 { "tag", 't', IMG_OPT_LIST, &tags, "NAME[:TAG]", "the image's name (required; repeat for more names)" },
                 { "build-arg", 0, IMG_OPT_LIST, &build_args, "NAME[=VALUE]", "a value for an ARG (NAME alone: from the environment)" },
                 { "compression", 0, IMG_OPT_STRING, &compression, "ALGO", "gzip (default), zstd or none" },
-                { "level", 0, IMG_OPT_STRING, &level, "N", "compression level (gzip 1-9, zstd 1-19)" },
+                { "level", 0, IMG_OPT_STRING, &level, "N", "compression level (gzip 1-12, default 6; zstd 1-19, default 3)" },
                 { "quiet", 'q', IMG_OPT_BOOL, &quiet, NULL, "print only the digest" },
                 { "program", 0, IMG_OPT_LIST, &programs, "PATH", "no recipe: a host program with its closure (repeatable; the first is the entrypoint)" },
                 { "with", 0, IMG_OPT_LIST, &with, "PATH", "with --program: a host file or directory, with the closure of its ELF files" },

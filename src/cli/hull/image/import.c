@@ -38,7 +38,7 @@ int hull_verb_import(int argc, char **argv) {
                 { "tag", 't', IMG_OPT_STRING, &tag, "NAME[:TAG]", "the image's name (required)" },
                 { "base", 0, IMG_OPT_STRING, &base, "IMAGE", "add DIR as a layer on top of IMAGE" },
                 { "compression", 0, IMG_OPT_STRING, &compression, "ALGO", "gzip (default), zstd or none" },
-                { "level", 0, IMG_OPT_STRING, &level, "N", "compression level (gzip 1-9, zstd 1-19)" },
+                { "level", 0, IMG_OPT_STRING, &level, "N", "compression level (gzip 1-12, default 6; zstd 1-19, default 3)" },
                 { "change", 'c', IMG_OPT_LIST, &changes, "INSTRUCTION", "a Dockerfile instruction, e.g. 'CMD [\"sh\"]' (repeatable)" },
                 { "message", 'm', IMG_OPT_STRING, &message, "TEXT", "the history entry's comment" },
                 { "author", 0, IMG_OPT_STRING, &author, "NAME", "the image's author" },
