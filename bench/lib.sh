@@ -46,7 +46,7 @@ make_bundle() {
 in_crun_namespace() {
         unshare -m --propagation private bash -c '
                 if mountpoint -q /sys/fs/cgroup/unified; then
-                        umount /sys/fs/cgroup/unified && mount -t tmpfs -o size=1m none /sys/fs/cgroup/unified
+                        umount /sys/fs/cgroup/unified && mount -t tmpfs -o size=256m none /sys/fs/cgroup/unified
                 fi
                 if [ -n "${STATE_ROOT:-}" ]; then
                         mkdir -p "$STATE_ROOT" && mount -t tmpfs -o mode=0700 hull-bench-state "$STATE_ROOT"

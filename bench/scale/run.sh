@@ -19,6 +19,18 @@ STATE_ROOT=$work/state in_crun_namespace bash -c '
         set -euo pipefail
         cd "$1"
         hull=$2 n=$3 out=$4
+        # If anything fails, the containers started so far go too (their
+        # state is on the tmpfs of this namespace, which dies with it).
+        cleanup() {
+                local b id
+                for b in "$hull" crun; do
+                        r=$out/state/$([ "$b" = crun ] && echo crun || echo hull)
+                        for id in $($b --root "$r" list -q 2>/dev/null); do
+                                $b --root "$r" delete --force "$id" >/dev/null 2>&1 || true
+                        done
+                done
+        }
+        trap cleanup EXIT
         avail() { awk "/MemAvailable/ {print \$2}" /proc/meminfo; }
         now() { date +%s%N; }
         for rt in hull crun; do

@@ -186,8 +186,9 @@ CMD ["echo hello from $GREETING in $PWD as $(id -un) with bash ${BASH_VERSINFO[0
         "$HULL" unpack run:1 "$BUNDLE"
         ROOT=$BATS_TEST_TMPDIR/state
         CID=build$$-$BATS_TEST_NUMBER
+        CGROUP_PARENT=hull-build-test-$$ # removed by cleanup_containers
         mkdir -p "$ROOT"
-        update_config '.linux.cgroupsPath = "/hull-build-test-'$$'/'"$CID"'"'
+        update_config '.linux.cgroupsPath = "/'"$CGROUP_PARENT"'/'"$CID"'"'
         run timeout 60 "$HULL_RUNTIME" --root "$ROOT" run -b "$BUNDLE" "$CID" </dev/null
         [ "$status" -eq 0 ]
         [[ "$output" == "hello from hull in /srv as app with bash 5" ]]
