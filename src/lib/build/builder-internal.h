@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "build/builder.h"
+#include "build/rootfs.h"
 
 typedef struct build {
         const hull_build_opts *o;
@@ -19,6 +20,8 @@ typedef struct build {
         bool as_root;         /* owners are recorded (the build runs as root) */
         const char *workdir;  /* the WORKDIR so far ("/" at first) */
         char **programs;      /* every PROGRAM so far (GCONV finds the C library through them) */
+        hull_rootfs_grafts grafts; /* the closures' host files, written into the layer from the host */
+        bool no_graft;        /* $HULL_BUILD_NO_GRAFT: copy them into rootfd instead (for tests) */
         const hull_recipe_pos *err_pos; /* the argument a step's error is about, or NULL (the keyword) */
 } build;
 

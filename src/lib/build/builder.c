@@ -111,7 +111,7 @@ static int host_closure(build *b, char *const *programs, char *const *with, char
         int r = hull_deps_resolve(&dopt, programs ? programs : none, &d, b->err);
         if (r < 0)
                 return r;
-        if ((r = hull_rootfs_copy_closure(b->hostfd, b->rootfd, d, b->err)) < 0)
+        if ((r = hull_rootfs_graft_closure(b->hostfd, b->rootfd, d, b->no_graft ? NULL : &b->grafts, b->err)) < 0)
                 return r;
         return hull_rootfs_link_ldconf(b->rootfd, d, b->err);
 }
@@ -149,8 +149,12 @@ static int copy_init(build *b) {
 static int run_step(build *b, const hull_recipe_step *st) {
         char *const *a = st->args;
         switch (st->op) {
-        case HULL_RECIPE_COPY:
-        case HULL_RECIPE_ADD: return build_copy(b, st);
+        case HULL_RECIPE_COPY: return build_copy(b, st);
+        case HULL_RECIPE_ADD: {
+                /* an archive's whiteouts and hardlinks may name what the root holds */
+                int r = hull_rootfs_grafts_materialize(b->hostfd, b->rootfd, &b->grafts, b->err);
+                return r < 0 ? r : build_copy(b, st);
+        }
         case HULL_RECIPE_WORKDIR: b->workdir = a[0]; return build_mkdirs(b, a[0], 0755);
         case HULL_RECIPE_PROGRAM:
                 for (char *const *p = a; *p; p++)
@@ -213,6 +217,10 @@ static int commit(hull_store *s, build *b, config *c, const char *ref, int64_t e
         io.comment = "the file system changes of the steps above, in one layer";
         io.source_date_epoch = epoch;
         io.keep_owner = b->as_root;
+        for (size_t i = 0; i < b->grafts.n; i++)
+                b->grafts.v[i].mtime = epoch;
+        io.grafts = b->grafts.v;
+        io.n_grafts = b->grafts.n;
         io.compression = o->compression;
         io.level = o->level;
         io.progress = o->progress;
@@ -271,6 +279,7 @@ int hull_build(hull_store *s, const hull_recipe *r, const char *ref, const hull_
         if (!mkdtemp(dir))
                 return hull_error_set(err, errno, "build: create a directory like %s", dir);
         int k;
+        const char *no_graft = getenv("HULL_BUILD_NO_GRAFT");
         _cleanup_close_ int rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (rootfd < 0)
                 k = hull_error_set(err, errno, "build: open %s", dir);
@@ -284,9 +293,11 @@ int hull_build(hull_store *s, const hull_recipe *r, const char *ref, const hull_
                         .hostfd = hostfd,
                         .as_root = geteuid() == 0,
                         .workdir = "/",
+                        .no_graft = no_graft && *no_graft,
                 };
                 k = run(s, &b, ref, ret_digest);
                 hull_strv_free(b.programs);
+                hull_rootfs_grafts_done(&b.grafts);
         }
         int rm = hull_rm_rf_at(AT_FDCWD, dir);
         if (rm < 0 && k >= 0)

@@ -91,6 +91,7 @@ typedef struct copier {
         deps_lstat_cache host; /* lstat on the host */
         int dirfd;             /* O_PATH: the destination's directory dir_path, or -1 */
         char *dir_path;
+        hull_rootfs_grafts *grafts; /* not NULL: record files there instead of copying them */
 } copier;
 
 static void copier_done(copier *c) {
@@ -129,11 +130,17 @@ static int dest_parent(copier *c, const char *path, const char **ret_name) {
         return fd;
 }
 
+static int graft_file(copier *c, const char *path);
+
 /* Copies the regular file at the canonical host path `path` to the same
  * path under destfd: created in place when nothing is there (the usual
- * case, a new root), else a temp file renamed over the file that was. */
+ * case, a new root), else a temp file renamed over the file that was.
+ * A copier with grafts records it instead (graft_file), unless it is below
+ * /etc. */
 static int copy_file(copier *c, const char *path) {
         hull_error **err = c->err;
+        if (c->grafts && !hull_startswith(path, "/etc/"))
+                return graft_file(c, path);
         _cleanup_close_ int in = hull_open_in_root(c->hostfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0);
         if (in < 0)
                 return hull_error_set(err, -in, "rootfs: open %s on the host", path);
@@ -178,6 +185,73 @@ static int copy_file(copier *c, const char *path) {
                 return hull_error_set(err, -r, "rootfs: copy %s", path);
         }
         return 0;
+}
+
+void hull_rootfs_grafts_done(hull_rootfs_grafts *g) {
+        for (size_t i = 0; i < g->n; i++)
+                free((char *) g->v[i].host_path);
+        free(g->v);
+        *g = (hull_rootfs_grafts){ 0 };
+}
+
+/* Records the regular file at the canonical host path `path` as a graft,
+ * owned as a file this process creates in its directory would be. */
+static int graft_file(copier *c, const char *path) {
+        hull_error **err = c->err;
+        const char *name;
+        int dir = dest_parent(c, path, &name);
+        if (dir < 0)
+                return hull_error_set(err, -dir, "rootfs: open the directory of %s", path);
+        struct stat cur, dst;
+        if (fstatat(dir, name, &cur, AT_SYMLINK_NOFOLLOW) == 0) {
+                if (S_ISDIR(cur.st_mode))
+                        return hull_error_set_raw(err, EEXIST, "rootfs: %s exists and is a directory", path);
+                if (unlinkat(dir, name, 0) < 0)
+                        return hull_error_set(err, errno, "rootfs: replace %s", path);
+        } else if (errno != ENOENT)
+                return hull_error_set(err, errno, "rootfs: stat %s", path);
+        if (fstat(dir, &dst) < 0)
+                return hull_error_set(err, errno, "rootfs: stat the directory of %s", path);
+        hull_rootfs_grafts *g = c->grafts;
+        if (g->n == g->cap) {
+                size_t cap = g->cap ? g->cap * 2 : 256;
+                hull_tar_graft *v = realloc(g->v, cap * sizeof(*v));
+                if (!v)
+                        return hull_error_set(err, ENOMEM, "rootfs: %s", path);
+                g->v = v;
+                g->cap = cap;
+        }
+        char *s = strdup(path);
+        if (!s)
+                return hull_error_set(err, ENOMEM, "rootfs: %s", path);
+        g->v[g->n++] = (hull_tar_graft){
+                .path = s + 1,
+                .hostfd = c->hostfd,
+                .host_path = s,
+                .uid = geteuid(),
+                /* a set-group-ID directory gives its group (mkdir(2)) */
+                .gid = (dst.st_mode & S_ISGID) ? dst.st_gid : getegid(),
+        };
+        return 0;
+}
+
+int hull_rootfs_grafts_materialize(int hostfd, int destfd, hull_rootfs_grafts *grafts, hull_error **err) {
+        copier c = { .hostfd = hostfd, .destfd = destfd, .err = err, .dirfd = -1 };
+        int r = 0;
+        for (size_t i = 0; i < grafts->n && r >= 0; i++) {
+                const char *path = grafts->v[i].host_path, *name;
+                int dir = dest_parent(&c, path, &name);
+                struct stat st;
+                if (dir < 0) /* its directory was replaced by a later step */
+                        continue;
+                if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+                        continue;
+                r = copy_file(&c, path);
+        }
+        copier_done(&c);
+        if (r >= 0)
+                hull_rootfs_grafts_done(grafts);
+        return r;
 }
 
 /* Walks `path` on the host component by component and mirrors each one
@@ -287,10 +361,14 @@ int hull_rootfs_copy_path(int hostfd, int destfd, const char *path, bool follow_
 }
 
 int hull_rootfs_copy_closure(int hostfd, int destfd, const hull_deps *d, hull_error **err) {
+        return hull_rootfs_graft_closure(hostfd, destfd, d, NULL, err);
+}
+
+int hull_rootfs_graft_closure(int hostfd, int destfd, const hull_deps *d, hull_rootfs_grafts *grafts, hull_error **err) {
         _cleanup_strv_ char **files = NULL;
         if (hull_deps_files(d, &files) < 0)
                 return hull_error_set(err, ENOMEM, "rootfs");
-        copier c = { .hostfd = hostfd, .destfd = destfd, .err = err, .dirfd = -1 };
+        copier c = { .hostfd = hostfd, .destfd = destfd, .err = err, .dirfd = -1, .grafts = grafts };
         int r = 0;
         for (size_t i = 0; files[i] && r >= 0; i++)
                 r = copy_walk(&c, files[i], true, NULL);

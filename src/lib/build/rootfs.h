@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "build/deps.h"
+#include "image/tar.h"
 #include "util/error.h"
 
 typedef struct hull_rootfs_user {
@@ -73,6 +74,29 @@ int hull_rootfs_copy_path(int hostfd, int destfd, const char *path, bool follow_
 
 /* Copies everything hull_deps_files() lists. */
 int hull_rootfs_copy_closure(int hostfd, int destfd, const hull_deps *d, hull_error **err);
+
+/* Host files recorded instead of copied: hull build passes them to the
+ * layer writer (hull_tar_graft), which reads them from the host, so the
+ * closure's files are never written to the temporary root.  Strings are
+ * owned by the list; mtime is 0 until the caller sets it. */
+typedef struct hull_rootfs_grafts {
+        hull_tar_graft *v;
+        size_t n, cap;
+} hull_rootfs_grafts;
+
+void hull_rootfs_grafts_done(hull_rootfs_grafts *g);
+
+/* Like hull_rootfs_copy_closure, but the regular files are added to grafts
+ * (with the owner a copy would have) instead of copied, except those below
+ * /etc (a later step may read /etc/passwd and /etc/group in destfd); what
+ * was at a file's path in destfd is removed, as a copy would replace it.
+ * Directories and symlinks are made in destfd as by the copy. */
+int hull_rootfs_graft_closure(int hostfd, int destfd, const hull_deps *d, hull_rootfs_grafts *grafts, hull_error **err);
+
+/* Copies the files of grafts into destfd where nothing is at their path
+ * (what is there was written later and wins), then empties the list: for a
+ * step that reads or deletes what the root holds. */
+int hull_rootfs_grafts_materialize(int hostfd, int destfd, hull_rootfs_grafts *grafts, hull_error **err);
 
 /* Copies a directory tree of the host (symlinks as symlinks). */
 int hull_rootfs_copy_tree(int hostfd, int destfd, const char *path, hull_error **err);

@@ -428,6 +428,8 @@ static int write_layer(hull_store_txn *t, int dirfd, const hull_image_opts *o, i
                 .overlay_whiteouts = o->overlay_whiteouts,
                 .progress = o->progress ? tar_progress : NULL,
                 .userdata = (void *) o,
+                .grafts = o->grafts,
+                .n_grafts = o->n_grafts,
         };
         if ((r = hull_tar_write_dir(w, dirfd, &to, err)) < 0 || (r = hull_tar_writer_finish(w, err)) < 0 ||
             (r = hull_ostream_finish(comp, err)) < 0)

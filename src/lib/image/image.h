@@ -103,6 +103,10 @@ typedef struct hull_image_opts {
         int64_t source_date_epoch;
         bool keep_owner;            /* keep files' uids/gids (default: all 0:0) */
         bool overlay_whiteouts;     /* the directory is an overlayfs upper dir (see tar.h) */
+        /* Host files written into the layer as if they were in the directory,
+         * without a copy there (hull_tar_graft in tar.h); NULL: none. */
+        const struct hull_tar_graft *grafts;
+        size_t n_grafts;
         hull_compression compression; /* default gzip */
         int level;                  /* 0: the compressor's default */
         unsigned threads;           /* 0: online CPUs; never changes the output */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/strv.h"
 #include "image.h"
@@ -291,6 +292,8 @@ typedef struct walk {
         size_t n_links, cap_links; /* open addressing; cap is a power of two */
         char *copybuf;
         uint64_t bytes;
+        const hull_tar_graft **grafts; /* sorted by directory, then name (cmp_graft) */
+        size_t n_grafts;
 } walk;
 
 typedef struct child {
@@ -299,6 +302,7 @@ typedef struct child {
         struct stat st;
         bool opaque_marker;
         bool whiteout;
+        const hull_tar_graft *graft; /* not on disk: a file of another tree */
 } child;
 
 static size_t link_hash(dev_t dev, ino_t ino) {
@@ -341,6 +345,26 @@ static int link_lookup(walk *k, const struct stat *st, const char *path, const c
 
 static int cmp_child(const void *a, const void *b) {
         return strcmp(((const child *) a)->tar_name, ((const child *) b)->tar_name);
+}
+
+/* The length of a graft path's directory part, its trailing '/' included. */
+static size_t graft_dir_len(const char *path) {
+        const char *slash = strrchr(path, '/');
+        return slash ? (size_t) (slash - path) + 1 : 0;
+}
+
+static int cmp_dir(const char *a, size_t alen, const char *b, size_t blen) {
+        int c = memcmp(a, b, alen < blen ? alen : blen);
+        if (c != 0)
+                return c;
+        return alen < blen ? -1 : alen > blen;
+}
+
+static int cmp_graft(const void *a, const void *b) {
+        const char *x = (*(const hull_tar_graft *const *) a)->path, *y = (*(const hull_tar_graft *const *) b)->path;
+        size_t xl = graft_dir_len(x), yl = graft_dir_len(y);
+        int c = cmp_dir(x, xl, y, yl);
+        return c ? c : strcmp(x + xl, y + yl);
 }
 
 static int cmp_xattr(const void *a, const void *b) {
@@ -433,8 +457,55 @@ static void children_free(child *c, size_t n) {
         free(c);
 }
 
-/* Lists dfd's entries with their lstat, sorted by their name in the archive. */
-static int list_children(walk *k, int dfd, bool opaque, child **ret, size_t *ret_n) {
+/* Adds the grafts whose directory is `prefix` to c (n entries, sorted),
+ * leaving out those that an entry on disk has the name of, and sorts again.
+ * Returns 0 or -ENOMEM (c and n stay valid for children_free). */
+static int add_grafts(walk *k, const char *prefix, child **c, size_t *n) {
+        size_t plen = strlen(prefix), lo = 0, hi = k->n_grafts;
+        while (lo < hi) { /* the first graft whose directory is not below prefix */
+                size_t mid = lo + (hi - lo) / 2;
+                const char *p = k->grafts[mid]->path;
+                if (cmp_dir(p, graft_dir_len(p), prefix, plen) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        size_t n_real = *n;
+        const char *prev = NULL;
+        for (size_t i = lo; i < k->n_grafts; i++) {
+                const hull_tar_graft *g = k->grafts[i];
+                size_t dl = graft_dir_len(g->path);
+                if (dl != plen || memcmp(g->path, prefix, plen) != 0)
+                        break;
+                const char *name = g->path + dl;
+                if (!*name || (prev && strcmp(prev, name) == 0))
+                        continue;
+                prev = name;
+                child key = { .tar_name = (char *) name };
+                if (n_real > 0 && bsearch(&key, *c, n_real, sizeof(child), cmp_child))
+                        continue;
+                child *nc = realloc(*c, (*n + 1) * sizeof(child));
+                if (!nc)
+                        return -ENOMEM;
+                *c = nc;
+                child *x = &nc[*n];
+                memset(x, 0, sizeof(*x));
+                x->graft = g;
+                x->st.st_mode = S_IFREG;
+                x->name = strdup(name);
+                x->tar_name = strdup(name);
+                (*n)++;
+                if (!x->name || !x->tar_name)
+                        return -ENOMEM;
+        }
+        if (*n > n_real)
+                qsort(*c, *n, sizeof(child), cmp_child);
+        return 0;
+}
+
+/* Lists dfd's entries with their lstat, and the grafts of its archive path
+ * `prefix`, sorted by their name in the archive. */
+static int list_children(walk *k, int dfd, const char *prefix, bool opaque, child **ret, size_t *ret_n) {
         int fd2 = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
         if (fd2 < 0)
                 return -errno;
@@ -507,13 +578,16 @@ static int list_children(walk *k, int dfd, bool opaque, child **ret, size_t *ret
         }
         if (n > 1)
                 qsort(c, n, sizeof(*c), cmp_child);
+        if (k->n_grafts > 0 && (r = add_grafts(k, prefix, &c, &n)) < 0) {
+                children_free(c, n);
+                return r;
+        }
         *ret = c;
         *ret_n = n;
         return 0;
 }
 
-static int64_t clamp_mtime(const walk *k, const struct stat *st) {
-        int64_t t = st->st_mtim.tv_sec;
+static int64_t clamp_time(const walk *k, int64_t t) {
         if (t < 0)
                 t = 0;
         return t > k->o->mtime_max ? k->o->mtime_max : t;
@@ -524,7 +598,56 @@ static void fill_common(const walk *k, hull_tar_entry *e, const char *path, cons
         e->mode = st->st_mode & 07777;
         e->uid = k->o->keep_owner ? st->st_uid : 0;
         e->gid = k->o->keep_owner ? st->st_gid : 0;
-        e->mtime = clamp_mtime(k, st);
+        e->mtime = clamp_time(k, st->st_mtim.tv_sec);
+}
+
+/* The data of the entry just written (size bytes) from fd. */
+static int write_data_from(walk *k, int fd, uint64_t size, const char *path, hull_error **err) {
+        uint64_t left = size;
+        while (left > 0) {
+                size_t want = left < (1u << 17) ? (size_t) left : (1u << 17);
+                ssize_t n = read(fd, k->copybuf, want);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return hull_error_set(err, errno, "read %s", path);
+                }
+                if (n == 0)
+                        return hull_error_set_raw(err, EAGAIN, "%s shrank while it was being read", path);
+                int r = hull_tar_write_data(k->w, k->copybuf, (size_t) n, err);
+                if (r < 0)
+                        return r;
+                left -= (uint64_t) n;
+                k->bytes += (uint64_t) n;
+                if (k->o->progress)
+                        k->o->progress(k->o->userdata, k->bytes);
+        }
+        return 0;
+}
+
+/* A graft: the host file as a copy of it in the tree would be written. */
+static int write_graft(walk *k, const hull_tar_graft *g, const char *path, hull_error **err) {
+        _cleanup_close_ int fd = hull_open_in_root(g->hostfd, g->host_path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0);
+        if (fd < 0)
+                return hull_error_set(err, -fd, "open %s (for %s)", g->host_path, path);
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return hull_error_set(err, errno, "stat %s", g->host_path);
+        if (!S_ISREG(st.st_mode))
+                return hull_error_set_raw(err, EINVAL, "%s is not a regular file", g->host_path);
+        hull_tar_entry e = {
+                .type = HULL_TAR_REG,
+                .path = (char *) path,
+                .mode = st.st_mode & 07777,
+                .uid = k->o->keep_owner ? g->uid : 0,
+                .gid = k->o->keep_owner ? g->gid : 0,
+                .mtime = clamp_time(k, g->mtime),
+                .size = (uint64_t) st.st_size,
+        };
+        int r = hull_tar_write_header(k->w, &e, err);
+        if (r < 0)
+                return r;
+        return write_data_from(k, fd, e.size, g->host_path, err);
 }
 
 static int write_file(walk *k, int dfd, const child *c, const char *path, hull_error **err) {
@@ -545,26 +668,7 @@ static int write_file(walk *k, int dfd, const child *c, const char *path, hull_e
         xattrs_free(e.xattrs, e.n_xattrs);
         if (r < 0)
                 return r;
-        uint64_t left = e.size;
-        while (left > 0) {
-                size_t want = left < (1u << 17) ? (size_t) left : (1u << 17);
-                ssize_t n = read(fd, k->copybuf, want);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return hull_error_set(err, errno, "read %s", path);
-                }
-                if (n == 0)
-                        return hull_error_set_raw(err, EAGAIN, "%s shrank while it was being read", path);
-                r = hull_tar_write_data(k->w, k->copybuf, (size_t) n, err);
-                if (r < 0)
-                        return r;
-                left -= (uint64_t) n;
-                k->bytes += (uint64_t) n;
-                if (k->o->progress)
-                        k->o->progress(k->o->userdata, k->bytes);
-        }
-        return 0;
+        return write_data_from(k, fd, e.size, path, err);
 }
 
 static int walk_dir(walk *k, int dfd, const char *prefix, bool opaque, hull_error **err);
@@ -576,6 +680,8 @@ static int walk_child(walk *k, int dfd, const child *c, const char *prefix, hull
         hull_tar_entry e = { 0 };
         const struct stat *st = &c->st;
 
+        if (c->graft)
+                return write_graft(k, c->graft, path, err);
         if (c->opaque_marker || c->whiteout) {
                 struct stat zero = { .st_mode = S_IFREG };
                 if (c->whiteout)
@@ -666,7 +772,7 @@ static int walk_child(walk *k, int dfd, const child *c, const char *prefix, hull
 static int walk_dir(walk *k, int dfd, const char *prefix, bool opaque, hull_error **err) {
         child *c = NULL;
         size_t n = 0;
-        int r = list_children(k, dfd, opaque, &c, &n);
+        int r = list_children(k, dfd, prefix, opaque, &c, &n);
         if (r < 0)
                 return hull_error_set(err, -r, "list directory %s", *prefix ? prefix : ".");
         for (size_t i = 0; i < n && r >= 0; i++)
@@ -683,13 +789,23 @@ int hull_tar_write_dir(hull_tar_writer *w, int dirfd, const hull_tar_dir_opts *o
                 return hull_error_set(err, ENOTDIR, "archive");
         walk k = { .w = w, .o = o, .root_dev = st.st_dev };
         k.copybuf = malloc(1u << 17);
-        if (!k.copybuf)
+        if (o->n_grafts > 0 && (k.grafts = malloc(o->n_grafts * sizeof(*k.grafts)))) {
+                for (size_t i = 0; i < o->n_grafts; i++)
+                        k.grafts[i] = &o->grafts[i];
+                qsort(k.grafts, o->n_grafts, sizeof(*k.grafts), cmp_graft);
+                k.n_grafts = o->n_grafts;
+        }
+        if (!k.copybuf || (o->n_grafts > 0 && !k.grafts)) {
+                free(k.copybuf);
+                free(k.grafts);
                 return hull_error_set(err, ENOMEM, "tar");
+        }
         int r = walk_dir(&k, dirfd, "", o->overlay_whiteouts && is_opaque_dir(dirfd), err);
         for (size_t i = 0; i < k.cap_links; i++)
                 free(k.links[i].path);
         free(k.links);
         free(k.copybuf);
+        free(k.grafts);
         return r;
 }
 

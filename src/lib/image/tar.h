@@ -75,6 +75,20 @@ int hull_tar_write_data(hull_tar_writer *w, const void *buf, size_t len, hull_er
 /* Pads the last entry and writes the two zero blocks that end an archive. */
 int hull_tar_writer_finish(hull_tar_writer *w, hull_error **err);
 
+/* A regular file of another tree written into the archive as if it were in
+ * the directory being archived, without a copy there (hull build's host
+ * files).  Written as a file created by uid:gid with the host file's mode
+ * (07777) and data, mtime `mtime` (clamped like the rest), no extended
+ * attributes, never a hardlink.  A real entry of the directory with the
+ * same path wins: it is what a later step wrote there. */
+typedef struct hull_tar_graft {
+        const char *path;      /* in the archive, relative: "usr/lib/x86_64-linux-gnu/libc.so.6" */
+        int hostfd;            /* the tree it is read from */
+        const char *host_path; /* inside hostfd's tree (openat2 RESOLVE_IN_ROOT, the last component not followed) */
+        uint64_t uid, gid;     /* recorded when keep_owner */
+        int64_t mtime;
+} hull_tar_graft;
+
 typedef struct hull_tar_dir_opts {
         /* Every mtime is clamped to [0, mtime_max] (SOURCE_DATE_EPOCH, or 0). */
         int64_t mtime_max;
@@ -88,6 +102,11 @@ typedef struct hull_tar_dir_opts {
         /* Called with the bytes of file data read so far (may be NULL). */
         void (*progress)(void *userdata, uint64_t bytes);
         void *userdata;
+        /* Files merged into the directories of the tree (any order; a path
+         * given twice is written once).  A graft whose directory is not in
+         * the tree is left out. */
+        const hull_tar_graft *grafts;
+        size_t n_grafts;
 } hull_tar_dir_opts;
 
 /* Writes the tree below dirfd (not the directory itself) in a reproducible

@@ -206,6 +206,75 @@ static void directory_is_reproducible(void **state) {
         th_rmtree(d2);
 }
 
+/* Grafts: files of another tree merged into the directories they name,
+ * sorted with the real entries, a real entry of the same name winning, a
+ * graft without its directory left out, a path given twice written once. */
+static void directory_with_grafts(void **state) {
+        char *d = th_mkdtemp("graft"), *h = th_mkdtemp("host");
+        th_write(d, "b", "b", 0644);
+        th_mkdir(d, "sub");
+        char sub[4096];
+        snprintf(sub, sizeof(sub), "%s/sub", d);
+        assert_int_equal(chmod(sub, 0755), 0);
+        th_write(d, "sub/y", "real", 0600);
+        th_write(h, "a", "host a", 04750);
+        th_mkdir(h, "sub");
+        th_write(h, "sub/x", "host x", 0755);
+        th_write(h, "sub/y", "host y", 0755);
+        th_write(h, "sub/z-", "host z", 0644);
+        int hostfd = open(h, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_true(hostfd >= 0);
+        const hull_tar_graft grafts[] = {
+                { "sub/z-", hostfd, "/sub/z-", 7, 8, 900 }, { "sub/y", hostfd, "/sub/y", 7, 8, 900 },
+                { "a", hostfd, "/a", 7, 8, 900 },            { "nodir/a", hostfd, "/a", 7, 8, 900 },
+                { "sub/x", hostfd, "/sub/x", 7, 8, 900 },    { "sub/x", hostfd, "/sub/x", 7, 8, 900 },
+        };
+        hull_error *err = NULL;
+        th_tar t;
+        th_tar_begin(&t);
+        int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        hull_tar_dir_opts o = { .mtime_max = 500, .keep_owner = true, .grafts = grafts, .n_grafts = ELEMENTSOF(grafts) };
+        assert_int_equal(hull_tar_write_dir(t.w, fd, &o, &err), 0);
+        close(fd);
+        close(hostfd);
+        size_t len;
+        const char *data = th_tar_end(&t, &len);
+
+        hull_istream *in = hull_istream_mem_new(data, len);
+        hull_tar_reader *r = hull_tar_reader_new(in, "grafts");
+        const struct {
+                const char *path, *data;
+                uint32_t mode;
+                bool graft;
+        } want[] = {
+                { "a", "host a", 04750, true },  { "b", "b", 0644, false },         { "sub/", "", 0755, false },
+                { "sub/x", "host x", 0755, true }, { "sub/y", "real", 0600, false }, { "sub/z-", "host z", 0644, true },
+        };
+        const hull_tar_entry *g;
+        for (size_t i = 0; i < ELEMENTSOF(want); i++) {
+                assert_int_equal(hull_tar_next(r, &g, &err), 1);
+                assert_string_equal(g->path, want[i].path);
+                assert_int_equal(g->mode, want[i].mode);
+                char buf[64] = { 0 };
+                assert_int_equal(hull_tar_read(r, buf, sizeof(buf) - 1, &err), (ssize_t) strlen(want[i].data));
+                assert_string_equal(buf, want[i].data);
+                if (want[i].graft) {
+                        assert_int_equal(g->type, HULL_TAR_REG);
+                        assert_int_equal(g->uid, 7);
+                        assert_int_equal(g->gid, 8);
+                        assert_int_equal(g->mtime, 500);
+                        assert_int_equal(g->n_xattrs, 0);
+                }
+        }
+        assert_int_equal(hull_tar_next(r, &g, &err), 0);
+        hull_tar_reader_free(r);
+        hull_istream_free(in);
+        th_tar_free(&t);
+        th_rmtree(d);
+        th_rmtree(h);
+}
+
 /* ---- hostile headers ---- */
 
 static void octal(unsigned char *h, size_t off, size_t n, uint64_t v) {
@@ -387,6 +456,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(round_trip),
                 cmocka_unit_test(directory_is_reproducible),
+                cmocka_unit_test(directory_with_grafts),
                 cmocka_unit_test(truncated_header),
                 cmocka_unit_test(bad_checksum),
                 cmocka_unit_test(huge_size),
