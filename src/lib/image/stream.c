@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -309,4 +311,166 @@ void hull_istream_digest_get(hull_istream *s, char ret[HULL_DIGEST_BUF], uint64_
         hull_hash_final(d->h, ret);
         if (ret_size)
                 *ret_size = d->size;
+}
+
+/* ---- prefetch ---- */
+
+/* A ring of n buffers.  The producer fills slot (head + count) % n outside
+ * the lock -- the consumer never touches it -- and publishes it by raising
+ * count; the consumer reads slot head and releases it by advancing head. */
+typedef struct prefetch_istream {
+        hull_istream base;
+        hull_istream *inner;
+        pthread_t thread;
+        bool started;
+        pthread_mutex_t lock;
+        pthread_cond_t not_empty, not_full;
+        char **bufs;
+        size_t *lens;
+        size_t buf_size, pos;
+        unsigned n, head, count;
+        bool eof, stop;
+        int error;            /* the inner stream's return value, once it failed */
+        hull_error *inner_err; /* and its error, handed to every later read */
+} prefetch_istream;
+
+static void *prefetch_thread(void *arg) {
+        prefetch_istream *p = arg;
+        pthread_mutex_lock(&p->lock);
+        for (;;) {
+                while (p->count == p->n && !p->stop)
+                        pthread_cond_wait(&p->not_full, &p->lock);
+                if (p->stop)
+                        break;
+                unsigned slot = (p->head + p->count) % p->n;
+                pthread_mutex_unlock(&p->lock);
+
+                size_t len = 0;
+                ssize_t n = 0;
+                hull_error *e = NULL;
+                while (len < p->buf_size) {
+                        n = hull_istream_read(p->inner, p->bufs[slot] + len, p->buf_size - len, &e);
+                        if (n <= 0)
+                                break;
+                        len += (size_t) n;
+                }
+
+                pthread_mutex_lock(&p->lock);
+                if (len > 0) {
+                        p->lens[slot] = len;
+                        p->count++;
+                }
+                if (n < 0) {
+                        p->error = (int) n;
+                        p->inner_err = e;
+                } else if (n == 0)
+                        p->eof = true;
+                pthread_cond_signal(&p->not_empty);
+                if (n <= 0)
+                        break;
+        }
+        pthread_mutex_unlock(&p->lock);
+        return NULL;
+}
+
+static ssize_t prefetch_read(hull_istream *s, void *buf, size_t len, hull_error **err) {
+        prefetch_istream *p = (prefetch_istream *) s;
+        if (len == 0)
+                return 0;
+        pthread_mutex_lock(&p->lock);
+        while (p->count == 0 && !p->eof && !p->error)
+                pthread_cond_wait(&p->not_empty, &p->lock);
+        if (p->count == 0) {
+                /* Everything before the end or the error has been read. */
+                int r = p->error;
+                if (r < 0) {
+                        const hull_error *e = p->inner_err;
+                        int errnum = e ? e->errnum : EIO;
+                        if (err && !*err) {
+                                hull_error_set_raw(err, errnum, "%s", e ? e->msg : "read error");
+                                if (e && *err)
+                                        (*err)->status = e->status;
+                        }
+                        errno = errnum;
+                }
+                pthread_mutex_unlock(&p->lock);
+                return r;
+        }
+        size_t n = p->lens[p->head] - p->pos;
+        if (n > len)
+                n = len;
+        if (n > SSIZE_MAX)
+                n = SSIZE_MAX;
+        memcpy(buf, p->bufs[p->head] + p->pos, n);
+        p->pos += n;
+        if (p->pos == p->lens[p->head]) {
+                p->pos = 0;
+                p->head = (p->head + 1) % p->n;
+                p->count--;
+                pthread_cond_signal(&p->not_full);
+        }
+        pthread_mutex_unlock(&p->lock);
+        return (ssize_t) n;
+}
+
+static void prefetch_free(hull_istream *s) {
+        prefetch_istream *p = (prefetch_istream *) s;
+        if (p->started) {
+                pthread_mutex_lock(&p->lock);
+                p->stop = true;
+                pthread_cond_signal(&p->not_full);
+                pthread_mutex_unlock(&p->lock);
+                (void) pthread_join(p->thread, NULL);
+        }
+        pthread_cond_destroy(&p->not_full);
+        pthread_cond_destroy(&p->not_empty);
+        pthread_mutex_destroy(&p->lock);
+        for (unsigned i = 0; p->bufs && i < p->n; i++)
+                free(p->bufs[i]);
+        free(p->bufs);
+        free(p->lens);
+        hull_error_free(p->inner_err);
+        free(p);
+}
+
+hull_istream *hull_istream_prefetch_new(hull_istream *inner, unsigned n_bufs, size_t buf_size) {
+        if (n_bufs == 0)
+                n_bufs = 4;
+        if (buf_size == 0)
+                buf_size = 1u << 18;
+        prefetch_istream *p = calloc(1, sizeof(*p));
+        if (!p)
+                return NULL;
+        p->inner = inner;
+        p->n = n_bufs;
+        p->buf_size = buf_size;
+        p->base.read = prefetch_read;
+        p->base.free = prefetch_free;
+        pthread_mutex_init(&p->lock, NULL);
+        pthread_cond_init(&p->not_empty, NULL);
+        pthread_cond_init(&p->not_full, NULL);
+        p->bufs = calloc(n_bufs, sizeof(char *));
+        p->lens = calloc(n_bufs, sizeof(size_t));
+        if (!p->bufs || !p->lens)
+                goto fail;
+        for (unsigned i = 0; i < n_bufs; i++)
+                if (!(p->bufs[i] = malloc(buf_size)))
+                        goto fail;
+        /* The thread takes no signals: they stay with the caller's threads. */
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &old);
+        int r = pthread_create(&p->thread, NULL, prefetch_thread, p);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (r != 0) {
+                errno = r;
+                goto fail;
+        }
+        p->started = true;
+        return &p->base;
+fail:;
+        int e = errno;
+        prefetch_free(&p->base);
+        errno = e;
+        return NULL;
 }

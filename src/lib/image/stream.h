@@ -94,6 +94,17 @@ hull_istream *hull_istream_mem_new(const void *data, size_t len);
 hull_istream *hull_istream_digest_new(hull_istream *next);
 void hull_istream_digest_get(hull_istream *s, char ret[HULL_DIGEST_BUF], uint64_t *ret_size);
 
+/* Reads inner ahead on a thread of its own into n_bufs buffers of buf_size
+ * bytes (0, 0: 4 x 256 KiB), so that the work of inner and of the stages
+ * below it (reading, hashing, decompressing) overlaps with the caller's.
+ * Reads return the same bytes as inner would, then its end or its error
+ * (again on every later read).  inner is not owned and is used only by the
+ * thread until a read has returned 0 or an error, or the stream is freed;
+ * inner's read must return (not block forever).  Freeing stops and joins the
+ * thread at any point: what it read ahead is dropped, though stages below
+ * (a digest) have seen it.  Returns NULL with errno set on failure. */
+hull_istream *hull_istream_prefetch_new(hull_istream *inner, unsigned n_bufs, size_t buf_size);
+
 /* Compression (compress.c). */
 typedef enum hull_compression {
         HULL_COMPRESSION_GZIP,

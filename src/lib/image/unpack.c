@@ -427,7 +427,12 @@ int hull_unpack_layer(int rootfd, hull_istream *tar, const char *what, const hul
                 hull_unpack_opts_init(&defaults);
                 o = &defaults;
         }
-        _cleanup_tar_reader_ hull_tar_reader *r = hull_tar_reader_new(tar, what);
+        /* Reading and decompressing (and hashing, in the stages below `tar`)
+         * run on a thread of their own while this one creates the files. */
+        _cleanup_istream_ hull_istream *ahead = hull_istream_prefetch_new(tar, 8, 1u << 18);
+        if (!ahead)
+                return hull_error_set(err, errno, "unpack %s", what);
+        _cleanup_tar_reader_ hull_tar_reader *r = hull_tar_reader_new(ahead, what);
         ctx c = { .rootfd = rootfd, .o = o, .r = r, .err = err };
         c.buf = malloc(1u << 17);
         if (!r || !c.buf) {
@@ -442,8 +447,16 @@ int hull_unpack_layer(int rootfd, hull_istream *tar, const char *what, const hul
                         ret = k;
                         break;
                 }
-                if (k == 0)
+                if (k == 0) {
+                        /* The rest too (a tar's zero padding, a gzip
+                         * trailer): the thread may have read past the end
+                         * and met an error there, which is reported rather
+                         * than dropped; a digest stage below sees it all. */
+                        while ((k = (int) hull_istream_read(ahead, c.buf, 1u << 17, err)) > 0)
+                                ;
+                        ret = k;
                         break;
+                }
                 if ((ret = entry(&c, e)) < 0)
                         break;
         }
