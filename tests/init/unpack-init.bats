@@ -25,7 +25,8 @@ unpack() {
         "$HULL" import "$(_rootfs_template)" -t app:test --change "CMD [\"sh\", \"-c\", \"$1\"]" >/dev/null
         BUNDLE=$BATS_TEST_TMPDIR/bundle
         "$HULL" unpack --init app:test "$BUNDLE"
-        update_config '.linux.cgroupsPath = "/hull-test-'$$'/'$CID'"'
+        CGROUP_PARENT=hull-test-$$ # removed by cleanup_containers
+        update_config '.linux.cgroupsPath = "/'"$CGROUP_PARENT"'/'"$CID"'"'
 }
 
 @test "unpack --init: hull-init is PID 1, bound read-only, and the image's command its child" {
