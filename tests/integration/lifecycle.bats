@@ -119,6 +119,39 @@ teardown() { integration_teardown; }
         [ "$(state_field "$CID" status)" = stopped ]
 }
 
+@test "start: without start hooks, returns before the execve; an execve that fails then says why on the container's stderr" {
+        # Executable, but neither ELF nor script: create's lookup accepts it,
+        # execve says ENOEXEC.
+        printf 'not a program\n' >"$BUNDLE/rootfs/garbage"
+        chmod 755 "$BUNDLE/rootfs/garbage"
+        set_args /garbage
+        create_container
+        run runtime start "$CID"
+        echo "$output"
+        hull_only "runc's start reports nothing either, but words the error its own way"
+        [ "$status" -eq 0 ]
+        wait_status "$CID" stopped
+        wait_for grep -q 'exec format error' "$BATS_TEST_TMPDIR/$CID.out"
+        grep 'exec: "/garbage"' "$BATS_TEST_TMPDIR/$CID.out"
+}
+
+@test "start: with a poststart hook, waits for the execve and fails with its reason" {
+        share_dir
+        printf 'not a program\n' >"$BUNDLE/rootfs/garbage"
+        chmod 755 "$BUNDLE/rootfs/garbage"
+        update_config ".hooks = {poststart: [{path: \"/bin/sh\", args: [\"sh\", \"-c\", \"touch $SHARED/poststart\"]}]}"
+        set_args /garbage
+        create_container
+        run runtime start "$CID"
+        echo "$output"
+        [ "$status" -ne 0 ]
+        hull_only "runc 1.1 runs poststart hooks at create"
+        [[ $output == *'exec format error'* ]]
+        [ ! -e "$SHARED/poststart" ]
+        # and the reason is not told twice
+        ! grep -q 'exec format error' "$BATS_TEST_TMPDIR/$CID.out"
+}
+
 @test "create: fails for an id that already exists and leaves the first container alone" {
         set_args sleep 1000
         create_container

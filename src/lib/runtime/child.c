@@ -64,9 +64,9 @@ pid_t hull_clone3(uint64_t flags, int cgroup_fd, int *ret_pidfd) {
 
 /* Reports err to whoever listens and exits with its status (1 by default). */
 static _Noreturn void die(int fd, hull_error *err) {
-        if (fd >= 0)
-                (void) hull_sync_send_error(fd, err);
-        else if (err)
+        /* No runtime to tell (start returns without waiting for the execve
+         * when there are no hooks to run): the container's stderr. */
+        if ((fd < 0 || hull_sync_send_error(fd, err) < 0) && err)
                 dprintf(STDERR_FILENO, "hull-runtime: %s\n", err->msg);
         _exit(err && err->status ? err->status : 1);
 }
@@ -361,7 +361,9 @@ _Noreturn void hull_child_main(hull_child *a) {
                 if (conn < 0)
                         _exit(1);
                 close(a->exec_listen_fd);
-                report = conn;
+                /* start waits for our execve only when it has hooks to run
+                 * (hull_container_start): else errors go to our stderr. */
+                report = s->n_hooks[HULL_HOOK_START_CONTAINER] || s->n_hooks[HULL_HOOK_POSTSTART] ? conn : -1;
         } else if (hull_sync_expect(fd, HULL_SYNC_START, "wait for start", NULL, NULL, &err) < 0)
                 _exit(1);
 

@@ -605,7 +605,7 @@ static int wait_exec(int sock, const char *id, hull_error **err) {
 int hull_container_start(hull_context *ctx, const char *id, hull_error **err) {
         hull_container *c = NULL;
         _cleanup_close_ int sock = -1;
-        if (hull_container_load(ctx, id, true, &c, err) < 0)
+        if (hull_container_load(ctx, id, HULL_LOAD_LOCK | HULL_LOAD_SPEC_FOR_START, &c, err) < 0)
                 return -ENOENT;
         int r;
         hull_status st = hull_container_status(c);
@@ -625,6 +625,16 @@ int hull_container_start(hull_context *ctx, const char *id, hull_error **err) {
          * status from the process and this file): no state write needed. */
         (void) unlinkat(c->dir_fd, HULL_EXEC_SOCK, 0);
         hull_debug("start %s: process %d", id, (int) c->pid);
+        if (c->start_hooks == 0) {
+                /* No startContainer hook can fail and no poststart hook must
+                 * wait for the program: the connection is the go (the process
+                 * accepts it even after we close it), and we return now, as
+                 * runc and crun do.  create checked that the program exists
+                 * and is executable; should its execve still fail, the
+                 * process says why on its stderr and exits 126 or 127. */
+                r = 0;
+                goto out;
+        }
         if ((r = wait_exec(sock, id, err)) < 0) {
                 if (err && *err && (*err)->status == HULL_STATUS_HOOK_FAILED) {
                         /* A failed startContainer hook: stop the container and go on
@@ -691,7 +701,7 @@ int hull_container_run(hull_context *ctx, const char *id, const hull_create_opts
 
 int hull_container_state(hull_context *ctx, const char *id, hull_state **ret, hull_error **err) {
         hull_container *c = NULL;
-        if (hull_container_load(ctx, id, false, &c, err) < 0)
+        if (hull_container_load(ctx, id, 0, &c, err) < 0)
                 return -ENOENT;
         int r = hull_container_to_state(c, ret);
         hull_container_free(c);
@@ -718,7 +728,7 @@ int hull_container_list(hull_context *ctx, hull_state ***ret, size_t *ret_n, hul
                 if (de->d_name[0] == '.' || !hull_container_id_valid(de->d_name))
                         continue;
                 hull_container *c = NULL;
-                if (hull_container_load(ctx, de->d_name, false, &c, NULL) < 0)
+                if (hull_container_load(ctx, de->d_name, 0, &c, NULL) < 0)
                         continue;
                 hull_state *s = NULL;
                 if (hull_container_to_state(c, &s) == 0) {
@@ -740,7 +750,7 @@ int hull_container_list(hull_context *ctx, hull_state ***ret, size_t *ret_n, hul
 int hull_container_kill(hull_context *ctx, const char *id, int sig, bool all, hull_error **err) {
         hull_container *c = NULL;
         _cleanup_close_ int pidfd = -1;
-        if (hull_container_load(ctx, id, false, &c, err) < 0)
+        if (hull_container_load(ctx, id, 0, &c, err) < 0)
                 return -ENOENT;
         int r = 0;
         hull_status st = hull_container_status(c);
@@ -766,7 +776,7 @@ out:
 
 int hull_container_delete(hull_context *ctx, const char *id, bool force, hull_error **err) {
         hull_container *c = NULL;
-        if (hull_container_load(ctx, id, true, &c, err) < 0)
+        if (hull_container_load(ctx, id, HULL_LOAD_LOCK, &c, err) < 0)
                 return -ENOENT;
         int r;
         hull_status st = hull_container_status(c);

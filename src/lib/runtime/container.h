@@ -32,6 +32,10 @@ typedef struct hull_container {
         hull_status saved_status;
         char *created;
         char *owner;
+        /* The config has startContainer or poststart hooks (saved in the
+         * state so that start can skip loading the config): 1, 0, or -1
+         * when a state written before this field says nothing. */
+        int start_hooks;
 } hull_container;
 
 /* state.c */
@@ -39,8 +43,12 @@ int hull_state_root_open(hull_context *ctx, bool create, int *ret_fd, hull_error
 /* Makes the state dir of a new container (EEXIST -> "already exists") and
  * locks it.  *ret is owned by the caller (hull_container_free). */
 int hull_container_new(hull_context *ctx, const char *id, hull_container **ret, hull_error **err);
-/* Loads an existing container; with lock, takes its lock (blocking). */
-int hull_container_load(hull_context *ctx, const char *id, bool lock, hull_container **ret, hull_error **err);
+/* hull_container_load's flags. */
+#define HULL_LOAD_LOCK 1u          /* take the container's lock (blocking) */
+#define HULL_LOAD_SPEC_FOR_START 2u /* the config only if start needs it (its hooks) */
+/* Loads an existing container and, unless HULL_LOAD_SPEC_FOR_START says it
+ * is not needed, its config (c->spec). */
+int hull_container_load(hull_context *ctx, const char *id, unsigned flags, hull_container **ret, hull_error **err);
 int hull_container_save(hull_container *c, hull_error **err);
 /* Removes the state dir; the container is unusable afterwards. */
 int hull_container_remove_state(hull_container *c, hull_error **err);

@@ -156,7 +156,7 @@ int hull_container_exec(hull_context *ctx, const char *id, const hull_exec_opts 
         *ret_status = 0;
         memset(&proc, 0, sizeof(proc));
 
-        if (hull_container_load(ctx, id, false, &c, err) < 0)
+        if (hull_container_load(ctx, id, 0, &c, err) < 0)
                 return -ENOENT;
         hull_status st = hull_container_status(c);
         if (st != HULL_STATUS_RUNNING && st != HULL_STATUS_CREATED) {
