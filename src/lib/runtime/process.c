@@ -25,6 +25,24 @@
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 const char *hull_errno_text(int errnum, char *buf, size_t size) {
+        /* runc's words are Go's, which are glibc's: musl (hull-runtime's musl
+         * build) words these errors of execve differently. */
+        static const struct {
+                int errnum;
+                const char *text;
+        } linux_texts[] = {
+                { EIO, "input/output error" },
+                { ELOOP, "too many levels of symbolic links" },
+                { EMFILE, "too many open files" },
+                { ENAMETOOLONG, "file name too long" },
+                { ENOMEM, "cannot allocate memory" },
+                { ELIBBAD, "accessing a corrupted shared library" },
+        };
+        for (size_t i = 0; i < sizeof(linux_texts) / sizeof(linux_texts[0]); i++)
+                if (linux_texts[i].errnum == errnum) {
+                        snprintf(buf, size, "%s", linux_texts[i].text);
+                        return buf;
+                }
         snprintf(buf, size, "%s", strerror(errnum));
         for (char *p = buf; *p; p++)
                 *p = (char) tolower((unsigned char) *p);
@@ -102,7 +120,11 @@ int hull_process_set_rlimits(const hull_spec_process *p, hull_error **err) {
                 const hull_spec_rlimit *l = &p->rlimits[i];
                 struct rlimit rl = { l->soft == UINT64_MAX ? RLIM_INFINITY : (rlim_t) l->soft,
                                      l->hard == UINT64_MAX ? RLIM_INFINITY : (rlim_t) l->hard };
+#ifdef __GLIBC__
                 if (setrlimit((__rlimit_resource_t) l->resource, &rl) < 0)
+#else
+                if (setrlimit(l->resource, &rl) < 0)
+#endif
                         return hull_error_set(err, errno, "process.rlimits[%zu]: set %s to %llu/%llu", i, l->type,
                                               (unsigned long long) l->soft, (unsigned long long) l->hard);
         }

@@ -20,6 +20,20 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* The mount API's constants: glibc's <sys/mount.h> has them, musl's (the
+ * hull-runtime build, src/meson.build) does not. */
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#endif
+
 typedef enum hull_sys_call {
         HULL_SYS_MOUNT,
         HULL_SYS_UMOUNT,
