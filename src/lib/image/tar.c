@@ -650,6 +650,19 @@ static int write_graft(walk *k, const hull_tar_graft *g, const char *path, hull_
         return write_data_from(k, fd, e.size, g->host_path, err);
 }
 
+/* Writes e's header with the extended attributes of fd (a file or a
+ * directory of the tree). */
+static int write_header_xattrs(walk *k, hull_tar_entry *e, int fd, const char *path, hull_error **err) {
+        int r = read_xattrs(fd, &e->xattrs, &e->n_xattrs);
+        if (r < 0)
+                return hull_error_set(err, -r, "read extended attributes of %s", path);
+        r = hull_tar_write_header(k->w, e, err);
+        xattrs_free(e->xattrs, e->n_xattrs);
+        e->xattrs = NULL;
+        e->n_xattrs = 0;
+        return r;
+}
+
 static int write_file(walk *k, int dfd, const child *c, const char *path, hull_error **err) {
         _cleanup_close_ int fd = openat(dfd, c->name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0)
@@ -661,11 +674,7 @@ static int write_file(walk *k, int dfd, const child *c, const char *path, hull_e
                 return hull_error_set_raw(err, EAGAIN, "%s changed while it was being read", path);
         hull_tar_entry e = { .type = HULL_TAR_REG, .size = (uint64_t) st.st_size };
         fill_common(k, &e, path, &st);
-        int r = read_xattrs(fd, &e.xattrs, &e.n_xattrs);
-        if (r < 0)
-                return hull_error_set(err, -r, "read extended attributes of %s", path);
-        r = hull_tar_write_header(k->w, &e, err);
-        xattrs_free(e.xattrs, e.n_xattrs);
+        int r = write_header_xattrs(k, &e, fd, path, err);
         if (r < 0)
                 return r;
         return write_data_from(k, fd, e.size, path, err);
@@ -701,11 +710,7 @@ static int walk_child(walk *k, int dfd, const child *c, const char *prefix, hull
                         return hull_error_set(err, errno, "stat %s", path);
                 e.type = HULL_TAR_DIR;
                 fill_common(k, &e, path, &dst);
-                int r = read_xattrs(fd, &e.xattrs, &e.n_xattrs);
-                if (r < 0)
-                        return hull_error_set(err, -r, "read extended attributes of %s", path);
-                r = hull_tar_write_header(k->w, &e, err);
-                xattrs_free(e.xattrs, e.n_xattrs);
+                int r = write_header_xattrs(k, &e, fd, path, err);
                 if (r < 0)
                         return r;
                 if (dst.st_dev != k->root_dev) {
