@@ -361,9 +361,9 @@ _Noreturn void hull_child_main(hull_child *a) {
                 if (conn < 0)
                         _exit(1);
                 close(a->exec_listen_fd);
-                /* start waits for our execve only when it has hooks to run
-                 * (hull_container_start): else errors go to our stderr. */
-                report = s->n_hooks[HULL_HOOK_START_CONTAINER] || s->n_hooks[HULL_HOOK_POSTSTART] ? conn : -1;
+                /* start waits for our execve only when it has hooks to run:
+                 * else errors go to our stderr. */
+                report = hull_start_waits_exec(s) ? conn : -1;
         } else if (hull_sync_expect(fd, HULL_SYNC_START, "wait for start", NULL, NULL, &err) < 0)
                 _exit(1);
 

@@ -43,6 +43,13 @@ int hull_state_root_open(hull_context *ctx, bool create, int *ret_fd, hull_error
 /* Makes the state dir of a new container (EEXIST -> "already exists") and
  * locks it.  *ret is owned by the caller (hull_container_free). */
 int hull_container_new(hull_context *ctx, const char *id, hull_container **ret, hull_error **err);
+/* Whether start waits for the container's execve: only a config with hooks
+ * that start runs (startContainer, poststart) needs it.  create saves it in
+ * the state for start; the container's process reads it from its config. */
+static inline bool hull_start_waits_exec(const hull_spec *s) {
+        return s->n_hooks[HULL_HOOK_START_CONTAINER] || s->n_hooks[HULL_HOOK_POSTSTART];
+}
+
 /* hull_container_load's flags. */
 #define HULL_LOAD_LOCK 1u          /* take the container's lock (blocking) */
 #define HULL_LOAD_SPEC_FOR_START 2u /* the config only if start needs it (its hooks) */

@@ -276,7 +276,7 @@ int hull_container_save(hull_container *c, hull_error **err) {
         if (c->cg)
                 json_object_set_new(j, "cgroup", hull_cgroup_to_json(c->cg));
         if (c->spec)
-                c->start_hooks = c->spec->n_hooks[HULL_HOOK_START_CONTAINER] || c->spec->n_hooks[HULL_HOOK_POSTSTART];
+                c->start_hooks = hull_start_waits_exec(c->spec);
         if (c->start_hooks >= 0)
                 json_object_set_new(j, "startHooks", json_boolean(c->start_hooks));
         _cleanup_free_ char *text = json_dumps(j, JSON_COMPACT);
