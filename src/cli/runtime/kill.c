@@ -4,8 +4,8 @@
 #include "cli.h"
 
 const cli_verb cli_verb_kill = { "kill", "[options] <container-id> [signal]",
-                                 "Send a signal (default SIGTERM; a name, with or without SIG, or a number) to the\n"
-                                 "container's process.",
+                                 "Send a signal to the container's process.\n"
+                                 "SIGNAL: SIGTERM by default; a name, with or without SIG, or a number.",
                                  cli_kill };
 
 int cli_kill(hull_context *ctx, int argc, char **argv) {

@@ -73,7 +73,8 @@ static void usage(FILE *f) {
                 "Commands:\n",
                 cli_program);
         for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-                fprintf(f, "  %-10s %s\n", verbs[i]->name, verbs[i]->summary);
+                fprintf(f, "  %-10s %.*s\n", verbs[i]->name, (int) strcspn(verbs[i]->summary, "\n"),
+                        verbs[i]->summary); /* its first line; `VERB --help` has the rest */
         fprintf(f,
                 "\nGlobal options:\n"
                 "  --root DIR              state directory (default " HULL_DEFAULT_STATE_ROOT ")\n"
