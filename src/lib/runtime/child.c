@@ -73,17 +73,9 @@ static _Noreturn void die(int fd, hull_error *err) {
 
 /* A new network namespace has only lo, and it is down: bring it up. */
 static int loopback_up(hull_error **err) {
-        _cleanup_close_ int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (sk < 0)
-                return hull_error_set(err, errno, "bring up lo: socket");
-        struct ifreq ifr;
-        memset(&ifr, 0, sizeof(ifr));
-        strcpy(ifr.ifr_name, "lo");
-        if (ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
-                return hull_error_set(err, errno, "bring up lo: get flags");
-        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-        if (ioctl(sk, SIOCSIFFLAGS, &ifr) < 0)
-                return hull_error_set(err, errno, "bring up lo");
+        int r = hull_ns_loopback_up();
+        if (r < 0)
+                return hull_error_set(err, -r, "bring up lo");
         return 0;
 }
 
@@ -255,7 +247,7 @@ _Noreturn void hull_child_main(hull_child *a) {
         }
         if (hull_ns_join(a->ns_fds, a->join_in_child, &err) < 0)
                 die(fd, err);
-        if (s->ns[HULL_NS_NETWORK].present && !s->ns[HULL_NS_NETWORK].path && loopback_up(&err) < 0)
+        if (s->ns[HULL_NS_NETWORK].present && !s->ns[HULL_NS_NETWORK].path && !a->lo_up && loopback_up(&err) < 0)
                 die(fd, err);
         umask(0);
 

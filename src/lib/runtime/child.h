@@ -25,6 +25,7 @@ typedef struct hull_child {
         bool unshare_cgroupns;  /* after the parent moved us into our cgroups */
         bool in_cgroups;        /* HULL_SYNC_CGROUPS received */
         bool join_self;         /* the child moves itself into its cgroups (no user namespace) */
+        bool lo_up;             /* its new network namespace, made ahead, has lo up already */
         bool skip_v2_join;      /* already in the cgroup2 directory (CLONE_INTO_CGROUP) */
         bool mount_ns_new;
         bool no_pivot;

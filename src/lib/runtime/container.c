@@ -282,6 +282,12 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
 
         int ns_fds[_HULL_NS_MAX];
         hull_ns_fds_init(ns_fds);
+        /* A new network namespace (not owned by a new user namespace) is made
+         * by a thread, meanwhile. */
+        hull_netns_ahead netns = { .fd = -1 };
+        if (spec->ns[HULL_NS_NETWORK].present && !spec->ns[HULL_NS_NETWORK].path && !spec->ns[HULL_NS_USER].present &&
+            geteuid() == 0)
+                hull_netns_ahead_start(&netns);
         _cleanup_strv_ char **env = NULL;
         _cleanup_close_ int exec_sock = -1, child_sync = -1, own_pidns = -1, own_timens = -1;
         bool restore_pidns = false, restore_timens = false;
@@ -362,6 +368,13 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 a.two_stage = true;
                 a.two_stage_flags = flags;
                 flags = 0;
+        }
+        int netns_fd = hull_netns_ahead_finish(&netns);
+        if (netns_fd >= 0) {
+                flags &= ~(uint64_t) CLONE_NEWNET;
+                ns_fds[HULL_NS_NETWORK] = a.ns_fds[HULL_NS_NETWORK] = netns_fd;
+                a.join_in_child[HULL_NS_NETWORK] = true;
+                a.lo_up = netns.lo_up;
         }
         if (spec->ns[HULL_NS_PID].path || spec->ns[HULL_NS_TIME].path || spec->has_time_offsets) {
                 own_pidns = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
@@ -454,6 +467,17 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         }
         if (send_to_child(cr->sync, HULL_SYNC_CGROUPS, 0, "start the container process", err) < 0)
                 goto fail;
+        /* While the container process sets up: the state as it will be once
+         * it is ready, written now and installed by a rename below.  run
+         * saves its state once the program runs. */
+        (void) hull_proc_start_time(cr->pid, &c->pid_start);
+        char state_tmp[HULL_TEMP_NAME_MAX];
+        if (!run_mode) {
+                c->saved_status = HULL_STATUS_CREATED;
+                c->creator = 0;
+                if (hull_container_save_prepare(c, state_tmp, err) < 0)
+                        goto fail;
+        }
         cr->hooks_started = spec->n_hooks[HULL_HOOK_PRESTART] || spec->n_hooks[HULL_HOOK_CREATE_RUNTIME] ||
                             spec->n_hooks[HULL_HOOK_CREATE_CONTAINER];
         if (spec->n_hooks[HULL_HOOK_PRESTART] || spec->n_hooks[HULL_HOOK_CREATE_RUNTIME]) {
@@ -485,14 +509,9 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         }
         if (hull_sync_expect(cr->sync, HULL_SYNC_READY, "create", NULL, NULL, err) < 0)
                 goto fail;
-        (void) hull_proc_start_time(cr->pid, &c->pid_start);
         c->saved_status = HULL_STATUS_CREATED;
-        /* run saves the state once the process runs; create saves it now. */
-        if (!run_mode) {
-                c->creator = 0;
-                if (hull_container_save(c, err) < 0)
-                        goto fail;
-        }
+        if (!run_mode && hull_container_save_commit(c, state_tmp, err) < 0)
+                goto fail;
         if (opts->pid_file && write_pid_file(opts->pid_file, cr->pid, err) < 0)
                 goto fail;
         hull_ns_fds_close(ns_fds);
@@ -500,6 +519,11 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         close_idmap_userns(spec, idmap);
         return 0;
 fail:
+        if (netns.started) {
+                int fd = hull_netns_ahead_finish(&netns);
+                if (fd >= 0)
+                        close(fd);
+        }
         hull_ns_fds_close(ns_fds);
         hull_seccomp_filter_done(&seccomp);
         close_idmap_userns(cr->c ? cr->c->spec : NULL, idmap);

@@ -11,6 +11,7 @@
 #include "runtime.h"
 #include "spec/spec.h"
 #include "util/error.h"
+#include "util/fs.h"
 
 #define HULL_STATE_FILE "state.json"
 #define HULL_CONFIG_FILE "config.json"
@@ -57,6 +58,12 @@ static inline bool hull_start_waits_exec(const hull_spec *s) {
  * is not needed, its config (c->spec). */
 int hull_container_load(hull_context *ctx, const char *id, unsigned flags, hull_container **ret, hull_error **err);
 int hull_container_save(hull_container *c, hull_error **err);
+/* hull_container_save in two steps: the new state.json as a temp file (its
+ * name in tmp), then the rename that installs it.  create writes the
+ * "created" state while its container process still sets up, and only
+ * renames it once the process is ready. */
+int hull_container_save_prepare(hull_container *c, char tmp[HULL_TEMP_NAME_MAX], hull_error **err);
+int hull_container_save_commit(hull_container *c, const char *tmp, hull_error **err);
 /* Removes the state dir; the container is unusable afterwards. */
 int hull_container_remove_state(hull_container *c, hull_error **err);
 void hull_container_free(hull_container *c);

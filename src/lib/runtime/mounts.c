@@ -217,6 +217,7 @@ int hull_rootfs_prepare(hull_rootfs *r, hull_error **err) {
         }
         if (sys_mount(NULL, "/", NULL, pflags, NULL) < 0)
                 return hull_error_set(err, errno, "set propagation of / to %s", prop ? prop : "rslave");
+        r->root_shared = pflags & MS_SHARED;
         if (pflags & MS_SHARED) {
                 /* pivot_root needs the mount that holds the rootfs to be private;
                  * with a shared root, make just that mount private. */
@@ -599,10 +600,11 @@ int hull_rootfs_pivot(hull_rootfs *r, bool no_pivot, hull_error **err) {
                 if (sys_pivot_root(".", ".") < 0)
                         return hull_error_set(err, errno, "pivot_root (--no-pivot avoids it where the host cannot)");
                 /* The old root is now stacked under the new one: detach it, without
-                 * letting the unmount propagate back to the host. */
+                 * letting the unmount propagate back to the host (prepare made its
+                 * mounts slaves already, unless rootfsPropagation said shared). */
                 if (fchdir(oldroot) < 0)
                         return hull_error_set(err, errno, "chdir to old root");
-                if (sys_mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                if (r->root_shared && sys_mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
                         return hull_error_set(err, errno, "make old root a slave");
                 if (sys_umount2(".", MNT_DETACH) < 0)
                         return hull_error_set(err, errno, "unmount old root");

@@ -22,6 +22,7 @@ typedef struct hull_rootfs {
         int rootfd;           /* the rootfs after its self bind mount (before pivot), "/" after */
         int devnull_fd;       /* the host's /dev/null, verified char 1:3 (O_PATH) */
         bool dev_is_bind;     /* /dev comes from a bind mount: leave it alone */
+        bool root_shared;     /* prepare left the host's mounts shared (rootfsPropagation) */
         /* Called before the first "cgroup" mount: the process must be in its
          * cgroups (and cgroup namespace) by then. */
         int (*need_cgroups)(void *userdata, hull_error **err);

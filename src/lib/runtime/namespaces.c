@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <net/if.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -207,4 +209,65 @@ int hull_ns_make_userns(const hull_spec_idmap *uid, size_t n_uid, const hull_spe
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
                 ;
         return r;
+}
+
+int hull_ns_loopback_up(void) {
+        int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (sk < 0)
+                return -errno;
+        struct ifreq ifr;
+        memset(&ifr, 0, sizeof(ifr));
+        strcpy(ifr.ifr_name, "lo");
+        int r = 0;
+        if (ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
+                r = -errno;
+        else {
+                ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+                if (ioctl(sk, SIOCSIFFLAGS, &ifr) < 0)
+                        r = -errno;
+        }
+        close(sk);
+        return r;
+}
+
+static void *netns_ahead_thread(void *userdata) {
+        hull_netns_ahead *n = userdata;
+        /* unshare moves only this thread into the new namespace. */
+        if (unshare(CLONE_NEWNET) < 0) {
+                n->error = errno;
+                return NULL;
+        }
+        n->fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (n->fd < 0) {
+                n->error = errno;
+                return NULL;
+        }
+        n->lo_up = hull_ns_loopback_up() == 0;
+        return NULL;
+}
+
+void hull_netns_ahead_start(hull_netns_ahead *n) {
+        memset(n, 0, sizeof(*n));
+        n->fd = -1;
+        pthread_attr_t attr;
+        if (pthread_attr_init(&attr) != 0)
+                return;
+        (void) pthread_attr_setstacksize(&attr, 64 * 1024);
+        /* No signal for this thread: the caller's handlers expect the caller. */
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        n->started = pthread_create(&n->thread, &attr, netns_ahead_thread, n) == 0;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        pthread_attr_destroy(&attr);
+}
+
+int hull_netns_ahead_finish(hull_netns_ahead *n) {
+        if (!n->started)
+                return -1;
+        pthread_join(n->thread, NULL);
+        n->started = false;
+        if (n->fd < 0)
+                hull_debug("network namespace made ahead: %s; clone3 makes it", strerror(n->error));
+        return TAKE_FD(n->fd);
 }

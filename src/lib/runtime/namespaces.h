@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -29,3 +30,26 @@ int hull_ns_join(int fds[_HULL_NS_MAX], const bool which[_HULL_NS_MAX], hull_err
  * unprivileged caller can map only itself, through newuidmap.) */
 int hull_ns_make_userns(const hull_spec_idmap *uid, size_t n_uid, const hull_spec_idmap *gid, size_t n_gid,
                         int *ret_fd, hull_error **err);
+
+/* Brings up lo in the caller's network namespace.  Returns 0 or -errno;
+ * allocates nothing (hull_netns_ahead's thread calls it). */
+int hull_ns_loopback_up(void);
+
+/* A new network namespace, with lo up, made by a thread while the caller
+ * goes on: the kernel takes most of a millisecond to set one up, which
+ * would otherwise lengthen clone3 by as much.  The thread allocates
+ * nothing, and is gone once hull_netns_ahead_finish returns. */
+typedef struct hull_netns_ahead {
+        pthread_t thread;
+        bool started;
+        int fd;     /* the namespace, O_CLOEXEC; -1 if it could not be made */
+        int error;  /* why not (errno) */
+        bool lo_up; /* lo is up in it */
+} hull_netns_ahead;
+
+/* Starts the thread (n->started false if it could not: then nothing else
+ * happens). */
+void hull_netns_ahead_start(hull_netns_ahead *n);
+/* Waits for the thread; returns the namespace's fd (the caller's to close)
+ * or -1, when the caller makes the namespace itself (clone3). */
+int hull_netns_ahead_finish(hull_netns_ahead *n);

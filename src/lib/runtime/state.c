@@ -263,7 +263,7 @@ static json_t *annotations_json(const hull_spec *spec) {
         return a;
 }
 
-int hull_container_save(hull_container *c, hull_error **err) {
+int hull_container_save_prepare(hull_container *c, char tmp[HULL_TEMP_NAME_MAX], hull_error **err) {
         json_t *j = json_pack("{s:s, s:s, s:s, s:i, s:I, s:i, s:I, s:s, s:s, s:s, s:s, s:o}", "ociVersion",
                               c->spec && c->spec->oci_version ? c->spec->oci_version : HULL_OCI_VERSION, "id", c->id,
                               "status", hull_status_name(c->saved_status), "pid", (int) c->pid, "pidStartTime",
@@ -283,10 +283,25 @@ int hull_container_save(hull_container *c, hull_error **err) {
         json_decref(j);
         if (!text)
                 return hull_error_set(err, ENOMEM, "save state of %s", c->id);
-        int r = hull_write_atomic_at(c->dir_fd, HULL_STATE_FILE, text, strlen(text), 0600, 0, err);
+        int r = hull_write_temp_at(c->dir_fd, HULL_STATE_FILE, text, strlen(text), 0600, 0, tmp, err);
         if (r < 0)
                 return hull_error_prefix(err, "save state of %s", c->id);
         return 0;
+}
+
+int hull_container_save_commit(hull_container *c, const char *tmp, hull_error **err) {
+        int r = hull_install_temp_at(c->dir_fd, tmp, HULL_STATE_FILE, 0, err);
+        if (r < 0)
+                return hull_error_prefix(err, "save state of %s", c->id);
+        return 0;
+}
+
+int hull_container_save(hull_container *c, hull_error **err) {
+        char tmp[HULL_TEMP_NAME_MAX];
+        int r = hull_container_save_prepare(c, tmp, err);
+        if (r < 0)
+                return r;
+        return hull_container_save_commit(c, tmp, err);
 }
 
 int hull_container_remove_state(hull_container *c, hull_error **err) {

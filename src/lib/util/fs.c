@@ -88,11 +88,10 @@ int hull_write_str_at(int dfd, const char *path, const char *s) {
         return hull_write_file_at(dfd, path, s, strlen(s));
 }
 
-int hull_write_atomic_at(int dfd, const char *name, const void *data, size_t len, mode_t mode, unsigned flags,
-                         hull_error **err) {
-        char tmp[512];
-        int r = snprintf(tmp, sizeof(tmp), ".%s.tmp.%d", name, (int) getpid());
-        if (r < 0 || (size_t) r >= sizeof(tmp))
+int hull_write_temp_at(int dfd, const char *name, const void *data, size_t len, mode_t mode, unsigned flags,
+                       char tmp[HULL_TEMP_NAME_MAX], hull_error **err) {
+        int r = snprintf(tmp, HULL_TEMP_NAME_MAX, ".%s.tmp.%d", name, (int) getpid());
+        if (r < 0 || r >= HULL_TEMP_NAME_MAX)
                 return hull_error_set(err, ENAMETOOLONG, "write %s", name);
         _cleanup_close_ int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
         if (fd < 0)
@@ -114,17 +113,31 @@ int hull_write_atomic_at(int dfd, const char *name, const void *data, size_t len
                 r = hull_error_set(err, errno, "fsync %s", name);
                 goto fail;
         }
+        return 0;
+fail:
+        (void) unlinkat(dfd, tmp, 0);
+        return r;
+}
+
+int hull_install_temp_at(int dfd, const char *tmp, const char *name, unsigned flags, hull_error **err) {
         if (sys_renameat(dfd, tmp, dfd, name) < 0) {
-                r = hull_error_set(err, errno, "rename %s", name);
-                goto fail;
+                int r = hull_error_set(err, errno, "rename %s", name);
+                (void) unlinkat(dfd, tmp, 0);
+                return r;
         }
         /* The directory entry is durable only once the directory is synced. */
         if (flags & HULL_WRITE_DURABLE)
                 (void) fsync(dfd);
         return 0;
-fail:
-        (void) unlinkat(dfd, tmp, 0);
-        return r;
+}
+
+int hull_write_atomic_at(int dfd, const char *name, const void *data, size_t len, mode_t mode, unsigned flags,
+                         hull_error **err) {
+        char tmp[HULL_TEMP_NAME_MAX];
+        int r = hull_write_temp_at(dfd, name, data, len, mode, flags, tmp, err);
+        if (r < 0)
+                return r;
+        return hull_install_temp_at(dfd, tmp, name, flags, err);
 }
 
 int hull_mkdir_p_at(int dfd, const char *path, mode_t mode) {

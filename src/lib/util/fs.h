@@ -25,6 +25,14 @@ int hull_write_str_at(int dfd, const char *path, const char *s);
 int hull_write_atomic_at(int dfd, const char *name, const void *data, size_t len, mode_t mode, unsigned flags,
                          hull_error **err);
 
+/* hull_write_atomic_at in two steps, for a caller that writes ahead and
+ * commits later: the temp file (its name in tmp), then the rename.  A failed
+ * step removes the temp file; so must a caller that never installs it. */
+#define HULL_TEMP_NAME_MAX 512
+int hull_write_temp_at(int dfd, const char *name, const void *data, size_t len, mode_t mode, unsigned flags,
+                       char tmp[HULL_TEMP_NAME_MAX], hull_error **err);
+int hull_install_temp_at(int dfd, const char *tmp, const char *name, unsigned flags, hull_error **err);
+
 /* Copies everything from in (at its offset) to out: copy_file_range, or
  * read/write where the kernel cannot.  Returns 0 or -errno. */
 int hull_copy_data(int in, int out);
