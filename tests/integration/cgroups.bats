@@ -118,3 +118,23 @@ teardown() { integration_teardown; }
         runtime delete --force "$CID"
         assert_no_leftovers "$CID"
 }
+
+@test "cgroups: cpuset levels that hull creates copy their values to new children; others are left as they are" {
+        set_args sleep 1000
+        # The parent level does not exist: hull makes it, with clone_children
+        # (the kernel then fills a new child's cpus and mems: no cpuset.cpus
+        # write, which makes the kernel rebuild its scheduling domains).
+        start_detached
+        top=/sys/fs/cgroup/cpuset/$CGROUP_PARENT
+        [ "$(cat "$top/cgroup.clone_children")" = 1 ]
+        [ "$(cat "$top/$CID/cpuset.cpus")" = "$(cat /sys/fs/cgroup/cpuset/cpuset.cpus)" ]
+        [ "$(cat "$top/$CID/cpuset.mems")" = "$(cat /sys/fs/cgroup/cpuset/cpuset.mems)" ]
+        runtime delete --force "$CID"
+        # A parent level that somebody else made keeps its setting; the
+        # container still gets its values, copied by hull.
+        echo 0 >"$top/cgroup.clone_children"
+        start_detached
+        [ "$(cat "$top/cgroup.clone_children")" = 0 ]
+        [ "$(cat "$top/$CID/cpuset.cpus")" = "$(cat /sys/fs/cgroup/cpuset/cpuset.cpus)" ]
+        [ "$(cat "$top/$CID/cpuset.mems")" = "$(cat /sys/fs/cgroup/cpuset/cpuset.mems)" ]
+}

@@ -48,18 +48,27 @@ static int knob_i64(const char *dir, const char *file, int64_t v, bool optional,
 }
 
 /* A new cpuset cgroup has empty cpus and mems, and tasks cannot join it:
- * create the path one level at a time, copying each parent's values. */
-int hull_cgroup_v1_prepare_cpuset(const hull_cgroup_hier *h, hull_error **err) {
+ * create the path one level at a time, copying each parent's values.
+ *
+ * The levels above the container's that are hull's -- those it creates
+ * here, and with own_top the first one (the default cgroupsPath's /hull) --
+ * get cgroup.clone_children, so that the kernel copies the values into a
+ * new child itself.  Writing cpuset.cpus makes the kernel rebuild its
+ * scheduling domains, which walks every cpuset: 0.34 ms per write with 2000
+ * containers on the host, against nothing for the copy at mkdir. */
+int hull_cgroup_v1_prepare_cpuset(const hull_cgroup_hier *h, bool own_top, hull_error **err) {
         size_t base = strlen(h->mountpoint);
         _cleanup_free_ char *p = strdup(h->dir);
         if (!p)
                 return hull_error_set(err, ENOMEM, "cgroup");
+        bool top = true;
         for (char *s = p + base + 1;; s++) {
                 bool end = *s == 0;
                 if (*s != '/' && !end)
                         continue;
                 *s = 0;
-                if (sys_mkdirat(AT_FDCWD, p, 0755) < 0 && errno != EEXIST)
+                bool made = sys_mkdirat(AT_FDCWD, p, 0755) == 0;
+                if (!made && errno != EEXIST)
                         return hull_error_set(err, errno, "create cgroup %s", p);
                 static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
                 for (size_t i = 0; i < ELEMENTSOF(files); i++) {
@@ -80,9 +89,18 @@ int hull_cgroup_v1_prepare_cpuset(const hull_cgroup_hier *h, hull_error **err) {
                         if ((r = hull_write_str_at(AT_FDCWD, mine, pval)) < 0)
                                 return hull_error_set(err, -r, "write %s", mine);
                 }
+                if (!end && (made || (top && own_top))) {
+                        _cleanup_free_ char *cc = hull_strdup_printf("%s/cgroup.clone_children", p), *val = NULL;
+                        if (!cc)
+                                return hull_error_set(err, ENOMEM, "cgroup");
+                        /* Only an optimisation: a failure here costs nothing else. */
+                        if (made || (hull_read_file_at(AT_FDCWD, cc, 64, &val, NULL) == 0 && val[0] == '0'))
+                                (void) hull_write_str_at(AT_FDCWD, cc, "1");
+                }
                 if (end)
                         break;
                 *s = '/';
+                top = false;
         }
         return 0;
 }

@@ -137,8 +137,10 @@ int hull_cgroup_resolve(const char *cgroups_path, const char *id, hull_cgroup **
                                                   cgroups_path);
                 }
                 cg->path = strdup(cgroups_path);
-        } else
+        } else {
                 cg->path = hull_strdup_printf("/hull/%s", id);
+                cg->own_top = true;
+        }
         if (!cg->path) {
                 hull_cgroup_free(cg);
                 return hull_error_set(err, ENOMEM, "cgroup");
@@ -246,7 +248,7 @@ int hull_cgroup_create(hull_cgroup *cg, const hull_spec_resources *res, unsigned
                         continue;
                 _cleanup_error_ hull_error *cerr = NULL;
                 if (!h->v2 && has_controller(h, "cpuset"))
-                        r = hull_cgroup_v1_prepare_cpuset(h, &cerr);
+                        r = hull_cgroup_v1_prepare_cpuset(h, cg->own_top, &cerr);
                 else
                         r = hull_mkdir_p_at(AT_FDCWD, h->dir, 0755);
                 if (r < 0) {

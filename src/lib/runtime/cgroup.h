@@ -37,6 +37,7 @@ typedef struct hull_cgroup {
         hull_cgroup_hier h[HULL_CGROUP_MAX_HIER];
         size_t n;
         int v2_fd; /* O_PATH|O_DIRECTORY fd of the cgroup2 directory, for CLONE_INTO_CGROUP; -1 */
+        bool own_top; /* the path's first level is hull's own: the default /hull */
 } hull_cgroup;
 
 hull_cgroup_mode hull_cgroup_detect_mode(void);
@@ -89,7 +90,7 @@ void hull_cgroup_free(hull_cgroup *cg);
 
 /* cgroup-v1.c / cgroup-v2.c: apply limits to one directory. */
 int hull_cgroup_v1_apply(const hull_cgroup_hier *h, const hull_spec_resources *res, hull_error **err);
-int hull_cgroup_v1_prepare_cpuset(const hull_cgroup_hier *h, hull_error **err);
+int hull_cgroup_v1_prepare_cpuset(const hull_cgroup_hier *h, bool own_top, hull_error **err);
 int hull_cgroup_v2_enable_controllers(const hull_cgroup_hier *h, const char *path, hull_error **err);
 int hull_cgroup_v2_apply(const hull_cgroup_hier *h, const hull_spec_resources *res, bool unified_only,
                          hull_error **err);

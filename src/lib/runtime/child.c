@@ -110,12 +110,15 @@ static int set_sysctls(const hull_spec *s, int rootfd, hull_error **err) {
         return 0;
 }
 
-static void join_session_keyring(const char *id) {
-        char name[1100];
-        snprintf(name, sizeof(name), "_ses.%s", id);
-        /* ENOSYS (no keyrings) and EPERM/EACCES (unprivileged) are not fatal,
-         * as in runc. */
-        (void) syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
+/* A new session keyring of the container's own.  Anonymous: joining a
+ * named one ("_ses.ID", as runc does) makes the kernel look the name up
+ * among every named keyring of the user namespace (0.09 ms with 2000
+ * containers, 0.02 without the name), and joins whatever keyring already
+ * has it -- one that another container of the same id made under another
+ * --root.  ENOSYS (no keyrings) and EPERM/EACCES (unprivileged) are not
+ * fatal, as in runc. */
+static void join_session_keyring(void) {
+        (void) syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0);
 }
 
 int hull_make_controlling_tty(int slave, hull_error **err) {
@@ -311,7 +314,7 @@ _Noreturn void hull_child_main(hull_child *a) {
             hull_process_set_rlimits(p, &err) < 0 || hull_process_set_oom_score_adj(p, &err) < 0)
                 die(fd, err);
         if (!a->no_new_keyring)
-                join_session_keyring(c->id);
+                join_session_keyring();
         if (slave >= 0) {
                 if (hull_make_controlling_tty(slave, &err) < 0)
                         die(fd, err);
