@@ -230,10 +230,38 @@ static void create_cleanup(create_run *cr) {
         }
 }
 
+/* Whether the spec asks for a new network namespace that create makes on a
+ * thread (hull_netns_ahead): one that no new user namespace owns, made by
+ * root. */
+static bool netns_made_ahead(const hull_spec *spec) {
+        return spec->ns[HULL_NS_NETWORK].present && !spec->ns[HULL_NS_NETWORK].path &&
+               !spec->ns[HULL_NS_USER].present && geteuid() == 0;
+}
+
+/* Peeks at config.json before it is parsed in full, to start making the
+ * network namespace (the thread runs while the config is parsed and the
+ * state is written; netns_made_ahead then checks the parsed spec). */
+static void peek_netns(json_t *root, void *userdata) {
+        bool net = false, user = false;
+        size_t i;
+        json_t *ns;
+        json_array_foreach(json_object_get(json_object_get(root, "linux"), "namespaces"), i, ns) {
+                const char *type = json_string_value(json_object_get(ns, "type"));
+                if (type && strcmp(type, "user") == 0)
+                        user = true;
+                else if (type && strcmp(type, "network") == 0 && !json_object_get(ns, "path"))
+                        net = true;
+        }
+        if (net && !user && geteuid() == 0)
+                hull_netns_ahead_start(userdata);
+}
+
 /* Everything of create up to the container process waiting for start.
- * run_mode: no exec.sock; the process waits for HULL_SYNC_START on cr->sync. */
+ * run_mode: no exec.sock; the process waits for HULL_SYNC_START on cr->sync.
+ * netns: where a network namespace made ahead is kept (the caller's, so
+ * that every return path leaves it to the caller's cleanup). */
 static int do_create(hull_context *ctx, const char *id, const hull_create_opts *opts, bool run_mode, create_run *cr,
-                     hull_error **err) {
+                     hull_netns_ahead *netns, hull_error **err) {
         memset(cr, 0, sizeof(*cr));
         cr->pidfd = cr->sync = cr->master = -1;
         _cleanup_free_ char *bundle = abs_path(opts->bundle ? opts->bundle : ".");
@@ -248,7 +276,7 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         if (r < 0)
                 return hull_error_set(err, -r, "read %s/%s", bundle, HULL_CONFIG_FILE);
         hull_spec *spec = NULL;
-        if (hull_spec_parse(text, len, HULL_CONFIG_FILE, &spec, err) < 0)
+        if (hull_spec_parse_peek(text, len, HULL_CONFIG_FILE, peek_netns, netns, &spec, err) < 0)
                 return -EINVAL;
         if (check_spec(spec, HULL_CONFIG_FILE, err) < 0) {
                 hull_spec_free(spec);
@@ -282,12 +310,9 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
 
         int ns_fds[_HULL_NS_MAX];
         hull_ns_fds_init(ns_fds);
-        /* A new network namespace (not owned by a new user namespace) is made
-         * by a thread, meanwhile. */
-        hull_netns_ahead netns = { .fd = -1 };
-        if (spec->ns[HULL_NS_NETWORK].present && !spec->ns[HULL_NS_NETWORK].path && !spec->ns[HULL_NS_USER].present &&
-            geteuid() == 0)
-                hull_netns_ahead_start(&netns);
+        /* The network namespace that peek_netns started: this config's? */
+        if (!netns_made_ahead(spec))
+                hull_netns_ahead_done(netns);
         _cleanup_strv_ char **env = NULL;
         _cleanup_close_ int exec_sock = -1, child_sync = -1, own_pidns = -1, own_timens = -1;
         bool restore_pidns = false, restore_timens = false;
@@ -369,12 +394,12 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 a.two_stage_flags = flags;
                 flags = 0;
         }
-        int netns_fd = hull_netns_ahead_finish(&netns);
+        int netns_fd = hull_netns_ahead_finish(netns);
         if (netns_fd >= 0) {
                 flags &= ~(uint64_t) CLONE_NEWNET;
                 ns_fds[HULL_NS_NETWORK] = a.ns_fds[HULL_NS_NETWORK] = netns_fd;
                 a.join_in_child[HULL_NS_NETWORK] = true;
-                a.lo_up = netns.lo_up;
+                a.lo_up = netns->lo_up;
         }
         if (spec->ns[HULL_NS_PID].path || spec->ns[HULL_NS_TIME].path || spec->has_time_offsets) {
                 own_pidns = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
@@ -519,11 +544,6 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         close_idmap_userns(spec, idmap);
         return 0;
 fail:
-        if (netns.started) {
-                int fd = hull_netns_ahead_finish(&netns);
-                if (fd >= 0)
-                        close(fd);
-        }
         hull_ns_fds_close(ns_fds);
         hull_seccomp_filter_done(&seccomp);
         close_idmap_userns(cr->c ? cr->c->spec : NULL, idmap);
@@ -541,7 +561,9 @@ fail:
 
 int hull_container_create(hull_context *ctx, const char *id, const hull_create_opts *opts, hull_error **err) {
         create_run cr;
-        int r = do_create(ctx, id, opts, false, &cr, err);
+        hull_netns_ahead netns = { .fd = -1 };
+        int r = do_create(ctx, id, opts, false, &cr, &netns, err);
+        hull_netns_ahead_done(&netns);
         if (r < 0)
                 return r;
         close(cr.sync);
@@ -679,7 +701,9 @@ int hull_container_run(hull_context *ctx, const char *id, const hull_create_opts
         sigset_t old;
         hull_signals_block(&old);
         create_run cr;
-        int r = do_create(ctx, id, opts, true, &cr, err);
+        hull_netns_ahead netns = { .fd = -1 };
+        int r = do_create(ctx, id, opts, true, &cr, &netns, err);
+        hull_netns_ahead_done(&netns);
         if (r < 0) {
                 sigprocmask(SIG_SETMASK, &old, NULL);
                 return r;

@@ -271,3 +271,9 @@ int hull_netns_ahead_finish(hull_netns_ahead *n) {
                 hull_debug("network namespace made ahead: %s; clone3 makes it", strerror(n->error));
         return TAKE_FD(n->fd);
 }
+
+void hull_netns_ahead_done(hull_netns_ahead *n) {
+        int fd = hull_netns_ahead_finish(n);
+        if (fd >= 0)
+                close(fd);
+}

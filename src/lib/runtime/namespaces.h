@@ -53,3 +53,5 @@ void hull_netns_ahead_start(hull_netns_ahead *n);
 /* Waits for the thread; returns the namespace's fd (the caller's to close)
  * or -1, when the caller makes the namespace itself (clone3). */
 int hull_netns_ahead_finish(hull_netns_ahead *n);
+/* Waits for the thread, closes the namespace if nobody took it. */
+void hull_netns_ahead_done(hull_netns_ahead *n);

@@ -240,6 +240,12 @@ typedef struct hull_spec {
  * ("config.json").  Errors name the JSON path ("process.args: expected a
  * non-empty array of strings").  Unknown fields are ignored, as the spec says. */
 int hull_spec_parse(const char *json, size_t len, const char *where, hull_spec **ret, hull_error **err);
+struct json_t;
+/* hull_spec_parse that first shows the loaded JSON document, not yet
+ * validated, to peek(root, userdata): a caller that can start work on what
+ * the config is likely to ask (and checks the parsed spec before using it). */
+int hull_spec_parse_peek(const char *json, size_t len, const char *where, void (*peek)(struct json_t *root, void *userdata),
+                         void *userdata, hull_spec **ret, hull_error **err);
 int hull_spec_load(int dirfd, const char *path, hull_spec **ret, hull_error **err);
 
 /* Parses a process object alone (`exec --process FILE`). */
@@ -263,7 +269,6 @@ const char *hull_ns_proc_name(hull_ns_type t);     /* the name under /proc/PID/n
 const char *hull_hook_kind_name(hull_hook_kind k);
 
 /* seccomp.c */
-struct json_t;
 int hull_spec_parse_seccomp(struct json_t *o, const char *where, hull_spec_seccomp **ret, hull_error **err);
 void hull_spec_seccomp_free(hull_spec_seccomp *sc);
 const char *hull_seccomp_action_name(hull_seccomp_action a);
