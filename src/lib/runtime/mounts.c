@@ -514,8 +514,10 @@ static int mount_one(hull_rootfs *r, const hull_spec_mount *m, size_t idx, hull_
                         }
                 }
         } else {
+                /* The new mount's fd (a lookup more) only for what needs it. */
+                bool need_fd = o.n_propagation || o.attr_set || o.attr_clr || o.tmpcopyup;
                 r2 = hull_mount_at(r->rootfd, m->destination, target, source, type, flags | (o.flags & MS_REMOUNT), o.data,
-                                   &newfd);
+                                   need_fd ? &newfd : NULL);
                 if (r2 == -EPERM && r->userns && type &&
                     (strcmp(type, "sysfs") == 0 || strcmp(type, "mqueue") == 0)) {
                         /* Without its own network (ipc) namespace a user namespace cannot
