@@ -238,14 +238,22 @@ static bool has_controller(const hull_cgroup_hier *h, const char *name) {
 }
 
 int hull_cgroup_create(hull_cgroup *cg, const hull_spec_resources *res, unsigned which, hull_error **err) {
+        return hull_cgroup_create_while(cg, res, which, NULL, NULL, err);
+}
+
+int hull_cgroup_create_while(hull_cgroup *cg, const hull_spec_resources *res, unsigned which,
+                             bool (*more)(void *userdata), void *userdata, hull_error **err) {
         int r = 0;
         if (res && res->unified && cg->mode == HULL_CGROUP_V1)
                 return hull_error_set_raw(err, EOPNOTSUPP,
                                           "linux.resources.unified: this host has no cgroup v2 hierarchy");
         for (size_t i = 0; i < cg->n; i++) {
                 hull_cgroup_hier *h = &cg->h[i];
-                if (!(which & (h->v2 ? HULL_CGROUP_CREATE_V2 : HULL_CGROUP_CREATE_V1)))
+                if (!(which & (h->v2 ? HULL_CGROUP_CREATE_V2 : HULL_CGROUP_CREATE_V1)) || h->made)
                         continue;
+                if (more && !more(userdata))
+                        return 0; /* the rest in a later call */
+                h->made = true;
                 _cleanup_error_ hull_error *cerr = NULL;
                 if (!h->v2 && has_controller(h, "cpuset"))
                         r = hull_cgroup_v1_prepare_cpuset(h, cg->own_top, &cerr);

@@ -29,6 +29,7 @@ typedef struct hull_cgroup_hier {
         char *dir;         /* the container's directory: mountpoint + path */
         bool v2;
         bool created;      /* we made the leaf directory (and remove it on delete) */
+        bool made;         /* hull_cgroup_create has been through it (in this process) */
 } hull_cgroup_hier;
 
 typedef struct hull_cgroup {
@@ -56,6 +57,11 @@ int hull_cgroup_resolve(const char *cgroups_path, const char *id, hull_cgroup **
 #define HULL_CGROUP_CREATE_V1 2u /* the v1 hierarchies */
 #define HULL_CGROUP_CREATE_ALL 3u
 int hull_cgroup_create(hull_cgroup *cg, const hull_spec_resources *res, unsigned which, hull_error **err);
+/* The same, one hierarchy at a time while more(userdata) says so: a later
+ * call (of either) goes on with the hierarchies this one left.  create
+ * fills a wait with it. */
+int hull_cgroup_create_while(hull_cgroup *cg, const hull_spec_resources *res, unsigned which,
+                             bool (*more)(void *userdata), void *userdata, hull_error **err);
 
 /* Moves pid into every hierarchy; skip_v2 when it already is in the cgroup2
  * directory (CLONE_INTO_CGROUP). */

@@ -394,6 +394,11 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 a.two_stage_flags = flags;
                 flags = 0;
         }
+        /* Until the thread is done, the v1 cgroups it would have to wait for
+         * (those left are made after clone, while the child sets up). */
+        if (hull_netns_ahead_busy(netns) && hull_cgroup_create_while(c->cg, res, HULL_CGROUP_CREATE_V1,
+                                                                     hull_netns_ahead_busy, netns, err) < 0)
+                goto fail;
         int netns_fd = hull_netns_ahead_finish(netns);
         if (netns_fd >= 0) {
                 flags &= ~(uint64_t) CLONE_NEWNET;

@@ -233,17 +233,19 @@ int hull_ns_loopback_up(void) {
 static void *netns_ahead_thread(void *userdata) {
         hull_netns_ahead *n = userdata;
         /* unshare moves only this thread into the new namespace. */
-        if (unshare(CLONE_NEWNET) < 0) {
+        if (unshare(CLONE_NEWNET) < 0)
                 n->error = errno;
-                return NULL;
-        }
-        n->fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-        if (n->fd < 0) {
+        else if ((n->fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
                 n->error = errno;
-                return NULL;
-        }
-        n->lo_up = hull_ns_loopback_up() == 0;
+        else
+                n->lo_up = hull_ns_loopback_up() == 0;
+        __atomic_store_n(&n->done, true, __ATOMIC_RELEASE);
         return NULL;
+}
+
+bool hull_netns_ahead_busy(void *n) {
+        hull_netns_ahead *a = n;
+        return a->started && !__atomic_load_n(&a->done, __ATOMIC_ACQUIRE);
 }
 
 void hull_netns_ahead_start(hull_netns_ahead *n) {

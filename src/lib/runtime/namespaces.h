@@ -45,11 +45,14 @@ typedef struct hull_netns_ahead {
         int fd;     /* the namespace, O_CLOEXEC; -1 if it could not be made */
         int error;  /* why not (errno) */
         bool lo_up; /* lo is up in it */
+        bool done;  /* the thread has finished (atomic) */
 } hull_netns_ahead;
 
 /* Starts the thread (n->started false if it could not: then nothing else
  * happens). */
 void hull_netns_ahead_start(hull_netns_ahead *n);
+/* Whether the thread is still at work (for a caller that fills the wait). */
+bool hull_netns_ahead_busy(void *n);
 /* Waits for the thread; returns the namespace's fd (the caller's to close)
  * or -1, when the caller makes the namespace itself (clone3). */
 int hull_netns_ahead_finish(hull_netns_ahead *n);
