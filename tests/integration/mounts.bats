@@ -236,3 +236,33 @@ is-file" ]
         # Without the recursive flag only the top mount is read-only.
         [ "$(echo "$output" | sed '1,/^===$/d')" = flat-sub-writable ]
 }
+
+# sysfs_line RUNTIME...: runs the bundle with the given runtime command, prints
+# /sys's mount options, file system type, source and super options.
+sysfs_line() {
+        "$@" run --bundle "$BUNDLE" "$CID-s" </dev/null | awk '$5 == "/sys" { for (i = 7; i <= NF; i++) if ($i == "-") { print $6, $(i + 1), $(i + 2), $(i + 3); break } }'
+}
+
+@test "mounts: sysfs of a new network namespace is the one mount(2) would make (hull makes it ahead), as runc's" {
+        requires runc
+        # create makes the network namespace, and its sysfs, on a thread (fsmount)
+        # and attaches it where the config mounts sysfs: what the container sees
+        # must not tell the two apart.
+        update_config '.linux.namespaces |= (map(select(.type != "network" and .type != "user")) + [{type: "network"}])'
+        set_args cat /proc/self/mountinfo
+        for opts in '["nosuid", "noexec", "nodev", "ro"]' '["rw", "nosuid"]' '["noatime", "ro"]' '["strictatime"]'; do
+                for src in sysfs mysys; do
+                        update_config '.mounts |= map(if .type == "sysfs" then .options = '"$opts"' | .source = "'$src'" else . end)'
+                        hull=$(sysfs_line "$HULL_RUNTIME" --root "$ROOT")
+                        peer=$(sysfs_line runc --root "$ROOT/runc")
+                        echo "$opts $src: hull [$hull] runc [$peer]"
+                        [ -n "$hull" ]
+                        [ "$hull" = "$peer" ]
+                done
+        done
+        # ... and shows the container's interfaces: only lo.
+        set_args ls /sys/class/net
+        run runtime run --bundle "$BUNDLE" "$CID"
+        [ "$status" -eq 0 ]
+        [ "$output" = lo ]
+}

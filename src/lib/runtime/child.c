@@ -213,6 +213,7 @@ _Noreturn void hull_child_main(hull_child *a) {
                 size_t n = 0;
                 keep[n++] = a->sync_fd;
                 keep[n++] = a->exec_listen_fd;
+                keep[n++] = a->sysfs_fd;
                 for (int t = 0; t < _HULL_NS_MAX; t++)
                         keep[n++] = a->ns_fds[t];
                 for (size_t i = 0; a->idmap_trees && i < c->spec->n_mounts && n < ELEMENTSOF(keep); i++)
@@ -263,6 +264,9 @@ _Noreturn void hull_child_main(hull_child *a) {
         rfs.netns = s->ns[HULL_NS_NETWORK].present && !s->ns[HULL_NS_NETWORK].path;
         rfs.need_cgroups = need_cgroups;
         rfs.idmap_trees = a->idmap_trees;
+        rfs.sysfs_fd = a->sysfs_fd;
+        rfs.sysfs_ro = a->sysfs_ro;
+        rfs.sysfs_source = a->sysfs_source;
         rfs.userdata = a;
         if (a->mount_ns_new) {
                 if (hull_rootfs_prepare(&rfs, &err) < 0 || hull_rootfs_mount_all(&rfs, &err) < 0 ||

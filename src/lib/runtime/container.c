@@ -252,8 +252,29 @@ static void peek_netns(json_t *root, void *userdata) {
                 else if (type && strcmp(type, "network") == 0 && !json_object_get(ns, "path"))
                         net = true;
         }
-        if (net && !user && geteuid() == 0)
-                hull_netns_ahead_start(userdata);
+        if (!net || user || geteuid() != 0)
+                return;
+        /* The first sysfs mount too, read-only if its options end so. */
+        const char *sysfs = NULL;
+        bool ro = false;
+        json_t *m;
+        json_array_foreach(json_object_get(root, "mounts"), i, m) {
+                const char *type = json_string_value(json_object_get(m, "type"));
+                if (!type || strcmp(type, "sysfs") != 0)
+                        continue;
+                size_t k;
+                json_t *o;
+                json_array_foreach(json_object_get(m, "options"), k, o) {
+                        const char *opt = json_string_value(o);
+                        if (opt && (strcmp(opt, "ro") == 0 || strcmp(opt, "rw") == 0))
+                                ro = opt[1] == 'o';
+                }
+                sysfs = json_string_value(json_object_get(m, "source"));
+                if (!sysfs)
+                        sysfs = type; /* mount(2) shows the type for no source */
+                break;
+        }
+        hull_netns_ahead_start(userdata, sysfs, ro);
 }
 
 /* Everything of create up to the container process waiting for start.
@@ -359,7 +380,7 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         }
         if (make_idmap_userns(spec, c->bundle, &idmap, err) < 0)
                 goto fail;
-        hull_child a = { .c = c, .idmap_trees = idmap, .seccomp = spec->seccomp ? &seccomp : NULL, .sync_fd = child_sync, .parent_sync_fd = cr->sync, .exec_listen_fd = exec_sock, .no_pivot = opts->no_pivot,
+        hull_child a = { .c = c, .sysfs_fd = -1, .idmap_trees = idmap, .seccomp = spec->seccomp ? &seccomp : NULL, .sync_fd = child_sync, .parent_sync_fd = cr->sync, .exec_listen_fd = exec_sock, .no_pivot = opts->no_pivot,
                          .no_new_keyring = opts->no_new_keyring, .terminal = spec->process.terminal,
                          .preserve_fds = preserve, .env = env };
         memcpy(a.ns_fds, ns_fds, sizeof(ns_fds));
@@ -405,6 +426,9 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 ns_fds[HULL_NS_NETWORK] = a.ns_fds[HULL_NS_NETWORK] = netns_fd;
                 a.join_in_child[HULL_NS_NETWORK] = true;
                 a.lo_up = netns->lo_up;
+                a.sysfs_fd = netns->sysfs_fd;
+                a.sysfs_ro = netns->sysfs_ro;
+                a.sysfs_source = netns->sysfs_source;
         }
         if (spec->ns[HULL_NS_PID].path || spec->ns[HULL_NS_TIME].path || spec->has_time_offsets) {
                 own_pidns = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
@@ -456,6 +480,8 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 goto fail;
         }
         cr->pid = pid;
+        if (netns->sysfs_fd >= 0)
+                close(TAKE_FD(netns->sysfs_fd)); /* the child's now */
         close(TAKE_FD(child_sync));
         close(TAKE_FD(exec_sock));
 
@@ -566,7 +592,7 @@ fail:
 
 int hull_container_create(hull_context *ctx, const char *id, const hull_create_opts *opts, hull_error **err) {
         create_run cr;
-        hull_netns_ahead netns = { .fd = -1 };
+        hull_netns_ahead netns = HULL_NETNS_AHEAD_INIT;
         int r = do_create(ctx, id, opts, false, &cr, &netns, err);
         hull_netns_ahead_done(&netns);
         if (r < 0)
@@ -706,7 +732,7 @@ int hull_container_run(hull_context *ctx, const char *id, const hull_create_opts
         sigset_t old;
         hull_signals_block(&old);
         create_run cr;
-        hull_netns_ahead netns = { .fd = -1 };
+        hull_netns_ahead netns = HULL_NETNS_AHEAD_INIT;
         int r = do_create(ctx, id, opts, true, &cr, &netns, err);
         hull_netns_ahead_done(&netns);
         if (r < 0) {

@@ -33,9 +33,12 @@ void hull_rootfs_init(hull_rootfs *r) {
         memset(r, 0, sizeof(*r));
         r->rootfd = -1;
         r->devnull_fd = -1;
+        r->sysfs_fd = -1;
 }
 
 void hull_rootfs_done(hull_rootfs *r) {
+        if (r->sysfs_fd >= 0)
+                close(TAKE_FD(r->sysfs_fd));
         if (r->rootfd >= 0)
                 close(r->rootfd);
         if (r->devnull_fd >= 0)
@@ -413,6 +416,49 @@ static int mount_cgroup(hull_rootfs *r, const hull_spec_mount *m, const hull_mou
         return 0;
 }
 
+/* Attaches r->sysfs_fd (hull_netns_ahead) on target with the mount's flags,
+ * as mount(2) would have mounted sysfs there.  -EAGAIN: it does not fit
+ * these options (mount sysfs as usual); 0 or -errno. */
+static int attach_sysfs(hull_rootfs *r, const char *dest, const char *source, int target, const hull_mount_opts *o,
+                        int *ret_fd) {
+        unsigned long flags = o->flags & ~(MS_BIND | MS_REC);
+        /* Only per-mount flags: the superblock's were set when it was made. */
+        const unsigned long per_mount = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME |
+                                        MS_RELATIME | MS_STRICTATIME | MS_NOSYMFOLLOW | MS_SILENT;
+        if ((flags & ~per_mount) || !!(flags & MS_RDONLY) != r->sysfs_ro || (o->data && *o->data) ||
+            !r->sysfs_source || strcmp(source, r->sysfs_source) != 0)
+                return -EAGAIN;
+        struct mount_attr_ a = { 0, 0, 0, 0 };
+        static const struct {
+                unsigned long ms;
+                unsigned long long attr;
+        } map[] = {
+                { MS_RDONLY, MOUNT_ATTR_RDONLY },
+                { MS_NOSUID, MOUNT_ATTR_NOSUID },
+                { MS_NODEV, MOUNT_ATTR_NODEV },
+                { MS_NOEXEC, 0x00000008 /* MOUNT_ATTR_NOEXEC */ },
+                { MS_NODIRATIME, 0x00000080 /* MOUNT_ATTR_NODIRATIME */ },
+                { MS_NOSYMFOLLOW, 0x00200000 /* MOUNT_ATTR_NOSYMFOLLOW */ },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(map); i++)
+                if (flags & map[i].ms)
+                        a.attr_set |= map[i].attr;
+        /* The atime settings are one field; mount(2) defaults to relatime. */
+        a.attr_clr |= 0x00000070; /* MOUNT_ATTR__ATIME */
+        a.attr_set |= (flags & MS_NOATIME) ? 0x00000010 : (flags & MS_STRICTATIME) ? 0x00000020 : 0;
+        _cleanup_close_ int mnt = TAKE_FD(r->sysfs_fd);
+        if (sys_mount_setattr(mnt, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0 ||
+            sys_move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return -errno;
+        if (!ret_fd)
+                return 0;
+        int fd = hull_open_in_root(r->rootfd, dest, O_PATH, 0);
+        if (fd < 0)
+                return fd;
+        *ret_fd = fd;
+        return 0;
+}
+
 static int mount_one(hull_rootfs *r, const hull_spec_mount *m, size_t idx, hull_error **err) {
         hull_mount_opts o;
         if (hull_mount_opts_parse(m->options, &o) < 0)
@@ -516,8 +562,12 @@ static int mount_one(hull_rootfs *r, const hull_spec_mount *m, size_t idx, hull_
         } else {
                 /* The new mount's fd (a lookup more) only for what needs it. */
                 bool need_fd = o.n_propagation || o.attr_set || o.attr_clr || o.tmpcopyup;
-                r2 = hull_mount_at(r->rootfd, m->destination, target, source, type, flags | (o.flags & MS_REMOUNT), o.data,
-                                   need_fd ? &newfd : NULL);
+                r2 = -EAGAIN;
+                if (type && strcmp(type, "sysfs") == 0 && r->sysfs_fd >= 0)
+                        r2 = attach_sysfs(r, m->destination, source, target, &o, need_fd ? &newfd : NULL);
+                if (r2 == -EAGAIN)
+                        r2 = hull_mount_at(r->rootfd, m->destination, target, source, type, flags | (o.flags & MS_REMOUNT),
+                                           o.data, need_fd ? &newfd : NULL);
                 if (r2 == -EPERM && r->userns && type &&
                     (strcmp(type, "sysfs") == 0 || strcmp(type, "mqueue") == 0)) {
                         /* Without its own network (ipc) namespace a user namespace cannot

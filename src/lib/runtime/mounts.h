@@ -23,6 +23,13 @@ typedef struct hull_rootfs {
         int devnull_fd;       /* the host's /dev/null, verified char 1:3 (O_PATH) */
         bool dev_is_bind;     /* /dev comes from a bind mount: leave it alone */
         bool root_shared;     /* prepare left the host's mounts shared (rootfsPropagation) */
+        /* A detached sysfs mount of the container's network namespace, made
+         * ahead (its superblock read-only with sysfs_ro, its source
+         * sysfs_source): the first sysfs mount it fits attaches it instead of
+         * mounting; -1. */
+        int sysfs_fd;
+        bool sysfs_ro;
+        const char *sysfs_source;
         /* Called before the first "cgroup" mount: the process must be in its
          * cgroups (and cgroup namespace) by then. */
         int (*need_cgroups)(void *userdata, hull_error **err);

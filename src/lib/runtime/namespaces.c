@@ -230,6 +230,21 @@ int hull_ns_loopback_up(void) {
         return r;
 }
 
+/* A detached sysfs mount of the caller's network namespace; -1 if the
+ * kernel cannot (no fsopen: the container mounts it itself). */
+static int make_sysfs(const char *source, bool ro) {
+        int fs = (int) syscall(SYS_fsopen, "sysfs", FSOPEN_CLOEXEC);
+        if (fs < 0)
+                return -1;
+        int mnt = -1;
+        if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", source, 0) == 0 &&
+            (!ro || syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) == 0) &&
+            syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+                mnt = (int) syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+        close(fs);
+        return mnt;
+}
+
 static void *netns_ahead_thread(void *userdata) {
         hull_netns_ahead *n = userdata;
         /* unshare moves only this thread into the new namespace. */
@@ -237,8 +252,11 @@ static void *netns_ahead_thread(void *userdata) {
                 n->error = errno;
         else if ((n->fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
                 n->error = errno;
-        else
+        else {
                 n->lo_up = hull_ns_loopback_up() == 0;
+                if (n->sysfs)
+                        n->sysfs_fd = make_sysfs(n->sysfs_source, n->sysfs_ro);
+        }
         __atomic_store_n(&n->done, true, __ATOMIC_RELEASE);
         return NULL;
 }
@@ -248,9 +266,14 @@ bool hull_netns_ahead_busy(void *n) {
         return a->started && !__atomic_load_n(&a->done, __ATOMIC_ACQUIRE);
 }
 
-void hull_netns_ahead_start(hull_netns_ahead *n) {
+void hull_netns_ahead_start(hull_netns_ahead *n, const char *sysfs_source, bool sysfs_ro) {
         memset(n, 0, sizeof(*n));
-        n->fd = -1;
+        n->fd = n->sysfs_fd = -1;
+        if (sysfs_source && strlen(sysfs_source) < sizeof(n->sysfs_source)) {
+                n->sysfs = true;
+                strcpy(n->sysfs_source, sysfs_source);
+                n->sysfs_ro = sysfs_ro;
+        }
         pthread_attr_t attr;
         if (pthread_attr_init(&attr) != 0)
                 return;
@@ -278,4 +301,6 @@ void hull_netns_ahead_done(hull_netns_ahead *n) {
         int fd = hull_netns_ahead_finish(n);
         if (fd >= 0)
                 close(fd);
+        if (n->sysfs_fd >= 0)
+                close(TAKE_FD(n->sysfs_fd));
 }

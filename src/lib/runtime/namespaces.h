@@ -46,15 +46,26 @@ typedef struct hull_netns_ahead {
         int error;  /* why not (errno) */
         bool lo_up; /* lo is up in it */
         bool done;  /* the thread has finished (atomic) */
+        /* With sysfs: a detached sysfs mount of the namespace (fsmount), its
+         * superblock read-only with sysfs_ro; -1 if none.  Mounting sysfs
+         * makes the kernel look through every sysfs superblock of the host,
+         * one per network namespace: 1 ms with 2000 containers. */
+        bool sysfs, sysfs_ro;
+        char sysfs_source[64]; /* its source, as mount(2) would show it */
+        int sysfs_fd;
 } hull_netns_ahead;
 
+#define HULL_NETNS_AHEAD_INIT { .fd = -1, .sysfs_fd = -1 }
+
 /* Starts the thread (n->started false if it could not: then nothing else
- * happens). */
-void hull_netns_ahead_start(hull_netns_ahead *n);
+ * happens).  sysfs_source: NULL, or the source of a sysfs mount to make
+ * (read-only with sysfs_ro). */
+void hull_netns_ahead_start(hull_netns_ahead *n, const char *sysfs_source, bool sysfs_ro);
 /* Whether the thread is still at work (for a caller that fills the wait). */
 bool hull_netns_ahead_busy(void *n);
 /* Waits for the thread; returns the namespace's fd (the caller's to close)
  * or -1, when the caller makes the namespace itself (clone3). */
 int hull_netns_ahead_finish(hull_netns_ahead *n);
-/* Waits for the thread, closes the namespace if nobody took it. */
+/* Waits for the thread, closes the namespace and the sysfs mount if nobody
+ * took them. */
 void hull_netns_ahead_done(hull_netns_ahead *n);

@@ -28,6 +28,17 @@
 #ifndef OPEN_TREE_CLOEXEC
 #define OPEN_TREE_CLOEXEC O_CLOEXEC
 #endif
+#ifndef FSOPEN_CLOEXEC
+#define FSOPEN_CLOEXEC 0x00000001
+#define FSMOUNT_CLOEXEC 0x00000001
+#define FSCONFIG_SET_FLAG 0
+#define FSCONFIG_SET_STRING 1
+#define FSCONFIG_CMD_CREATE 6
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x00000001
 #define MOUNT_ATTR_NOSUID 0x00000002
@@ -123,4 +134,15 @@ static inline int sys_setns(int fd, int nstype) {
 static inline int sys_open_tree(int dfd, const char *path, unsigned flags) {
         HULL_SYS_CHECK(HULL_SYS_OPEN_TREE);
         return (int) syscall(SYS_open_tree, dfd, path, flags);
+}
+
+static inline int sys_move_mount(int from_dfd, const char *from, int to_dfd, const char *to, unsigned flags) {
+        HULL_SYS_CHECK(HULL_SYS_MOUNT);
+        return (int) syscall(SYS_move_mount, from_dfd, from, to_dfd, to, flags);
+}
+
+/* attr: a struct mount_attr of size bytes. */
+static inline int sys_mount_setattr(int dfd, const char *path, unsigned flags, void *attr, size_t size) {
+        HULL_SYS_CHECK(HULL_SYS_MOUNT);
+        return (int) syscall(SYS_mount_setattr, dfd, path, flags, attr, size);
 }
