@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "spec/spec.h"
+#include "spec/jsonpath.h"
 
 #define BASE_PROCESS "\"process\":{\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"]}"
 #define BASE_ROOT "\"root\":{\"path\":\"rootfs\"}"
@@ -189,6 +190,31 @@ static void features_json_lists_everything(void **state) {
         free(f);
 }
 
+/* The paths that errors name, built without printf: joined, indexed, and cut
+ * (never overrun) at the buffer's size, as snprintf would cut them. */
+static void json_paths_join_index_and_truncate(void **state) {
+        char b[32];
+        hull_jsonpath_key(b, sizeof(b), "linux", "seccomp");
+        assert_string_equal(b, "linux.seccomp");
+        hull_jsonpath_key(b, sizeof(b), NULL, "process");
+        assert_string_equal(b, "process");
+        hull_jsonpath_key(b, sizeof(b), "", "mounts");
+        assert_string_equal(b, "mounts");
+        hull_jsonpath_index(b, sizeof(b), "mounts", 0);
+        assert_string_equal(b, "mounts[0]");
+        hull_jsonpath_index(b, sizeof(b), "process.args", 1234567);
+        assert_string_equal(b, "process.args[1234567]");
+        char small[8];
+        memset(small, 'x', sizeof(small));
+        hull_jsonpath_key(small, sizeof(small), "abcdef", "ghij");
+        assert_string_equal(small, "abcdef.");
+        hull_jsonpath_index(small, sizeof(small), "abcde", 42);
+        assert_string_equal(small, "abcde[4");
+        char exact[6];
+        hull_jsonpath_index(exact, sizeof(exact), "abcde", 7);
+        assert_string_equal(exact, "abcde");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(default_spec_parses),
@@ -198,6 +224,7 @@ int main(void) {
                 cmocka_unit_test(process_json_for_exec),
                 cmocka_unit_test(resources_parse),
                 cmocka_unit_test(features_json_lists_everything),
+                cmocka_unit_test(json_paths_join_index_and_truncate),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "spec.h"
+#include "jsonpath.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -34,14 +35,11 @@ static int fail(pctx *c, const char *path, const char *fmt, ...) {
 }
 
 static void join(char *buf, const char *base, const char *key) {
-        if (base && *base)
-                snprintf(buf, PATH_BUF, "%s.%s", base, key);
-        else
-                snprintf(buf, PATH_BUF, "%s", key);
+        hull_jsonpath_key(buf, PATH_BUF, base, key);
 }
 
 static void join_idx(char *buf, const char *base, size_t i) {
-        snprintf(buf, PATH_BUF, "%s[%zu]", base, i);
+        hull_jsonpath_index(buf, PATH_BUF, base, i);
 }
 
 static const char *type_name(const json_t *v) {

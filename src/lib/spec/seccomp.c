@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "spec.h"
+#include "jsonpath.h"
 #include "util/cleanup.h"
 #include "util/strv.h"
 
@@ -95,7 +96,7 @@ static int strings(json_t *o, const char *key, const char *base, const char *con
                    char ***ret, hull_error **err) {
         json_t *v = json_object_get(o, key);
         char p[256];
-        snprintf(p, sizeof(p), "%s.%s", base, key);
+        hull_jsonpath_key(p, sizeof(p), base, key);
         if (!v || json_is_null(v))
                 return 0;
         if (!json_is_array(v))
@@ -104,7 +105,7 @@ static int strings(json_t *o, const char *key, const char *base, const char *con
         json_t *e;
         json_array_foreach(v, i, e) {
                 char pi[300];
-                snprintf(pi, sizeof(pi), "%s[%zu]", p, i);
+                hull_jsonpath_index(pi, sizeof(pi), p, i);
                 if (!json_is_string(e))
                         return fail(where, err, pi, "expected a string");
                 const char *s = json_string_value(e);
@@ -125,7 +126,7 @@ static int action(json_t *o, const char *key, const char *base, const char *wher
                   bool required, hull_error **err) {
         json_t *v = json_object_get(o, key);
         char p[256];
-        snprintf(p, sizeof(p), "%s.%s", base, key);
+        hull_jsonpath_key(p, sizeof(p), base, key);
         if (!v || json_is_null(v)) {
                 if (required)
                         return fail(where, err, p, "required string is missing");
@@ -144,7 +145,7 @@ static int errno_ret(json_t *o, const char *key, const char *base, const char *w
         if (!v || json_is_null(v))
                 return 0;
         char p[256];
-        snprintf(p, sizeof(p), "%s.%s", base, key);
+        hull_jsonpath_key(p, sizeof(p), base, key);
         if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 4095)
                 return fail(where, err, p, "expected an errno number in [0, 4095]");
         *has = true;
@@ -156,7 +157,7 @@ static int u64(json_t *o, const char *key, const char *base, const char *where, 
                hull_error **err) {
         json_t *v = json_object_get(o, key);
         char p[256];
-        snprintf(p, sizeof(p), "%s.%s", base, key);
+        hull_jsonpath_key(p, sizeof(p), base, key);
         if (!v || json_is_null(v)) {
                 if (required)
                         return fail(where, err, p, "required integer is missing");
@@ -213,7 +214,7 @@ int hull_spec_parse_seccomp(json_t *o, const char *where, hull_spec_seccomp **re
         bool notify = sc->default_action == HULL_SCMP_NOTIFY;
         for (size_t i = 0; i < n; i++) {
                 char pi[128];
-                snprintf(pi, sizeof(pi), "linux.seccomp.syscalls[%zu]", i);
+                hull_jsonpath_index(pi, sizeof(pi), "linux.seccomp.syscalls", i);
                 json_t *e = json_array_get(rules, i);
                 hull_spec_seccomp_rule *rule = &sc->rules[i];
                 sc->n_rules = i + 1;
@@ -227,7 +228,7 @@ int hull_spec_parse_seccomp(json_t *o, const char *where, hull_spec_seccomp **re
                         goto fail;
                 if (!rule->names || !rule->names[0]) {
                         char pn[160];
-                        snprintf(pn, sizeof(pn), "%s.names", pi);
+                        hull_jsonpath_key(pn, sizeof(pn), pi, "names");
                         r = fail(where, err, pn, "expected a non-empty array of syscall names");
                         goto fail;
                 }
@@ -235,7 +236,7 @@ int hull_spec_parse_seccomp(json_t *o, const char *where, hull_spec_seccomp **re
                 json_t *args = json_object_get(e, "args");
                 if (args && !json_is_null(args)) {
                         char pa[160];
-                        snprintf(pa, sizeof(pa), "%s.args", pi);
+                        hull_jsonpath_key(pa, sizeof(pa), pi, "args");
                         if (!json_is_array(args) || json_array_size(args) > 6) {
                                 r = fail(where, err, pa, "expected an array of at most 6 conditions");
                                 goto fail;
@@ -248,7 +249,7 @@ int hull_spec_parse_seccomp(json_t *o, const char *where, hull_spec_seccomp **re
                         }
                         for (size_t j = 0; j < k; j++) {
                                 char pj[200];
-                                snprintf(pj, sizeof(pj), "%s[%zu]", pa, j);
+                                hull_jsonpath_index(pj, sizeof(pj), pa, j);
                                 json_t *a = json_array_get(args, j);
                                 hull_spec_seccomp_arg *arg = &rule->args[j];
                                 rule->n_args = j + 1;
@@ -271,7 +272,7 @@ int hull_spec_parse_seccomp(json_t *o, const char *where, hull_spec_seccomp **re
                                 int opi = json_is_string(op) ? lookup(op_names, _HULL_SCMP_OP_MAX, json_string_value(op)) : -1;
                                 if (opi < 0) {
                                         char po[220];
-                                        snprintf(po, sizeof(po), "%s.op", pj);
+                                        hull_jsonpath_key(po, sizeof(po), pj, "op");
                                         r = fail(where, err, po, "expected one of SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ");
                                         goto fail;
                                 }
