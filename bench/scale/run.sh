@@ -140,34 +140,48 @@ Versions: $("$HULL_RUNTIME" --version | head -n1); $(crun --version | head -n1).
 ## Where the time goes (measured 2026-11-29; not regenerated)
 
 One \`create\` + \`start\` from bash, hull-runtime's musl build, timed with
-clock_gettime marks at each step (a local patch, not in the tree; typical values
-of several runs):
+clock_gettime marks at each step (a local patch, not in the tree; medians of
+95, about 100 containers on the host):
 
 | step | ms |
 |---|---|
-| bash forks and execs \`create\`, up to \`main\` | 1.1 |
-| re-exec from a read-only clone of the binary (CVE-2019-5736) | 0.45 |
-| read and parse config.json, resolve the bundle | 0.45 |
-| state dir, lock, state.json | 0.35 |
-| \`clone3\` with 5 new namespaces (the network namespace is most of it) | 1.0 |
-| child: \`lo\` up; 34 mounts and /dev (cgroup v1: 9 hierarchies); \`pivot_root\` | 1.6 - 2.0 |
-| child: the seccomp filter (the kernel JITs it) | 0.5 |
-| parent, meanwhile: cgroups in the 9 v1 hierarchies | 0.5 - 1.4 |
-| state saved, exit | 0.4 |
-| bash forks and execs \`start\`; \`start\` itself | 1.2 + 0.3 |
+| bash forks and execs \`create\`, up to \`main\` | 0.7 |
+| re-exec from a read-only clone of the binary (CVE-2019-5736) | 0.4 |
+| read and parse config.json | 0.5 |
+| state dir, lock, cgroup paths, state.json | 0.45 |
+| the v1 cgroups (9 hierarchies), while a thread makes the network namespace, brings \`lo\` up and makes its sysfs (0.8 - 1.0) | 0.5 |
+| \`clone3\` with the pid, mount, uts and ipc namespaces | 0.3 |
+| child: 34 mounts and /dev, joining its 9 v1 cgroups (0.34), \`pivot_root\` | 1.9 |
+| child: identity, capabilities, the seccomp filter | 0.35 |
+| state.json installed (written while the child worked), exit | 0.3 |
+| bash forks and execs \`start\`; \`start\` itself | 0.7 + 0.4 |
 
-\`perf record -a\` over 100 containers: hull-runtime is 56% of all samples, of which
-51 points are the kernel (\`clone3\` 8.3, \`mount\` 5.9, \`mkdirat\` of cgroups 4.9,
-\`openat2\`/\`close\` of the mount targets 3.7, exec and exit) and 5 points user space.
-crun does the same kernel work; what it does more is its two execs: a dynamic
-binary that loads libsystemd and others, 5 ms each here (\`crun --version\` from
-bash), and its own re-exec.  3x crun would need hull at about 8.4 ms per container;
-the kernel's share alone is about 5 ms of hull's 9 to 11.
+With 1800 containers on the host (hull's and crun's), the same steps take
+about 12 ms: the kernel's work grows with the number of containers, for
+both runtimes.  \`pivot_root\` walks every task on the host
+(\`chroot_fs_refs\`: 0.2 -> 1.4 ms); mounting sysfs walks every sysfs
+superblock, one per network namespace (\`kernfs_test_super\`, about 1 ms;
+hull does it on the thread, in parallel); a v1 cgroup mkdir slows down
+(9 of them: 0.5 -> 1.4 ms); \`perf record -a\` shows these at the top of both
+runtimes' kernel samples.  crun also pays for writing \`cpuset.cpus\`, which
+rebuilds the scheduler's domains over every cpuset, and for its dynamic
+loading (5 ms per exec here, three execs per container).
 
-What was tried, by what it gave (interleaved rounds, medians of 150 create+start):
+What was tried, by what it gave (create+start, 200 containers alternating
+with the previous binary, medians; this VM's speed drifts, so each line is a
+comparison made at one time, not a running total):
 \`start\` without parsing the config or waiting for the execve when there are no
-hooks: 10.5 -> 9.4 ms; the musl build with hull's own malloc: 9.4 -> 7.9 ms; musl
-with musl's malloc: slower than glibc (it unmaps on free: TLB shootdowns).
-Not tried: a pool of network namespaces made ahead (\`clone3\` would join one), and
-bind mounts of the host's v1 cgroup directories instead of 9 cgroup mounts.
+hooks: 10.5 -> 9.4 ms; the musl build with hull's own malloc: 9.4 -> 7.9 ms;
+libseccomp's binary tree instead of a chain (the kernel emulates a new filter
+for every syscall number when loading it): 8.9 -> 8.6 ms; the network
+namespace on a thread and the created state written ahead: 8.1 -> 7.75 ms;
+the thread started before the config is converted: 7.3 -> 6.8 ms; the v1
+cgroups made while the thread works: 7.6 -> 7.05 ms; sysfs made by the
+thread: 7.0 -> 6.7 ms (more with more containers on the host).  Against the
+growth with the number of containers: \`cgroup.clone_children\` on hull's
+cpuset levels (no \`cpuset.cpus\` write: 0.34 ms with 2000 cpusets) and an
+anonymous session keyring (a named one is looked up among all: 0.09 ms).
+Tried and dropped: bind mounts of the v1 cgroup directories as detached
+clones with one recursive \`mount_setattr\` (no measurable change); musl's
+malloc (it unmaps on free: TLB shootdowns).
 MD
