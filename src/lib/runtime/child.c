@@ -147,12 +147,32 @@ int hull_child_load_seccomp(const hull_seccomp_filter *f, int sync_fd, hull_erro
         return 0;
 }
 
+/* Receives the SYSFS message, if one comes and has not come yet: it comes
+ * before CGROUPS. */
+static int recv_sysfs(hull_child *a, hull_error **err) {
+        if (!a->sysfs_pending)
+                return 0;
+        a->sysfs_pending = false;
+        return hull_sync_expect(a->sync_fd, HULL_SYNC_SYSFS, "wait for sysfs", &a->sysfs_fd, NULL, err);
+}
+
+/* For the first sysfs mount: the mount made ahead, or -1. */
+static int take_sysfs(void *userdata, int *ret_fd, hull_error **err) {
+        hull_child *a = userdata;
+        if (recv_sysfs(a, err) < 0)
+                return -1;
+        *ret_fd = TAKE_FD(a->sysfs_fd);
+        return 0;
+}
+
 /* Waits (once) for the parent to have moved us into our cgroups, then
  * creates the cgroup namespace rooted there. */
 static int need_cgroups(void *userdata, hull_error **err) {
         hull_child *a = userdata;
         if (a->in_cgroups)
                 return 0;
+        if (recv_sysfs(a, err) < 0)
+                return -1;
         if (hull_sync_expect(a->sync_fd, HULL_SYNC_CGROUPS, "wait for the cgroups", NULL, NULL, err) < 0)
                 return -1;
         if (a->join_self && hull_cgroup_join_self(a->c->cg, a->skip_v2_join, err) < 0)
@@ -213,7 +233,6 @@ _Noreturn void hull_child_main(hull_child *a) {
                 size_t n = 0;
                 keep[n++] = a->sync_fd;
                 keep[n++] = a->exec_listen_fd;
-                keep[n++] = a->sysfs_fd;
                 for (int t = 0; t < _HULL_NS_MAX; t++)
                         keep[n++] = a->ns_fds[t];
                 for (size_t i = 0; a->idmap_trees && i < c->spec->n_mounts && n < ELEMENTSOF(keep); i++)
@@ -264,7 +283,7 @@ _Noreturn void hull_child_main(hull_child *a) {
         rfs.netns = s->ns[HULL_NS_NETWORK].present && !s->ns[HULL_NS_NETWORK].path;
         rfs.need_cgroups = need_cgroups;
         rfs.idmap_trees = a->idmap_trees;
-        rfs.sysfs_fd = a->sysfs_fd;
+        rfs.take_sysfs = take_sysfs;
         rfs.sysfs_ro = a->sysfs_ro;
         rfs.sysfs_source = a->sysfs_source;
         rfs.userdata = a;
@@ -277,6 +296,8 @@ _Noreturn void hull_child_main(hull_child *a) {
 
         if (need_cgroups(a, &err) < 0)
                 die(fd, err);
+        if (a->sysfs_fd >= 0) /* no sysfs mount took it */
+                close(TAKE_FD(a->sysfs_fd));
         /* prestart and createRuntime run in the runtime's namespaces (the
          * parent); createContainer here, before pivot_root. */
         if (s->n_hooks[HULL_HOOK_PRESTART] || s->n_hooks[HULL_HOOK_CREATE_RUNTIME]) {

@@ -26,7 +26,8 @@ typedef struct hull_child {
         bool in_cgroups;        /* HULL_SYNC_CGROUPS received */
         bool join_self;         /* the child moves itself into its cgroups (no user namespace) */
         bool lo_up;             /* its new network namespace, made ahead, has lo up already */
-        int sysfs_fd;           /* a sysfs mount of that namespace, made ahead (hull_netns_ahead); -1 */
+        bool sysfs_pending;     /* a SYSFS message comes: that namespace's sysfs (hull_netns_ahead) */
+        int sysfs_fd;           /* what it brought, until a sysfs mount takes it; -1 */
         bool sysfs_ro;          /* its superblock is read-only */
         const char *sysfs_source; /* and its source */
         bool skip_v2_join;      /* already in the cgroup2 directory (CLONE_INTO_CGROUP) */

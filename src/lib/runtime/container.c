@@ -415,18 +415,19 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 a.two_stage_flags = flags;
                 flags = 0;
         }
-        /* Until the thread is done, the v1 cgroups it would have to wait for
-         * (those left are made after clone, while the child sets up). */
+        /* Until the thread has the namespace, the v1 cgroups (those left are
+         * made after clone, while the child sets up). */
         if (hull_netns_ahead_busy(netns) && hull_cgroup_create_while(c->cg, res, HULL_CGROUP_CREATE_V1,
                                                                      hull_netns_ahead_busy, netns, err) < 0)
                 goto fail;
-        int netns_fd = hull_netns_ahead_finish(netns);
+        int netns_fd = hull_netns_ahead_take(netns);
         if (netns_fd >= 0) {
                 flags &= ~(uint64_t) CLONE_NEWNET;
                 ns_fds[HULL_NS_NETWORK] = a.ns_fds[HULL_NS_NETWORK] = netns_fd;
                 a.join_in_child[HULL_NS_NETWORK] = true;
                 a.lo_up = netns->lo_up;
-                a.sysfs_fd = netns->sysfs_fd;
+                /* Its sysfs follows in a SYSFS message, once the thread has it. */
+                a.sysfs_pending = netns->sysfs;
                 a.sysfs_ro = netns->sysfs_ro;
                 a.sysfs_source = netns->sysfs_source;
         }
@@ -480,8 +481,7 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 goto fail;
         }
         cr->pid = pid;
-        if (netns->sysfs_fd >= 0)
-                close(TAKE_FD(netns->sysfs_fd)); /* the child's now */
+        hull_netns_ahead_release(netns);
         close(TAKE_FD(child_sync));
         close(TAKE_FD(exec_sock));
 
@@ -515,6 +515,21 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 goto fail;
         if (send_to_child(cr->sync, HULL_SYNC_GO, cr->pid, "start the container process", err) < 0)
                 goto fail;
+        if (a.sysfs_pending) {
+                /* The v1 cgroups while the thread makes sysfs, then sysfs, which
+                 * the child needs first (at /sys, before /sys/fs/cgroup). */
+                if (hull_cgroup_create_while(c->cg, res, HULL_CGROUP_CREATE_V1, hull_netns_ahead_sysfs_busy, netns,
+                                             err) < 0) {
+                        (void) hull_sync_send_error(cr->sync, *err);
+                        goto fail;
+                }
+                _cleanup_close_ int sysfs_fd = hull_netns_ahead_take_sysfs(netns);
+                int r2 = hull_sync_send(cr->sync, HULL_SYNC_SYSFS, 0, 0, NULL, sysfs_fd);
+                if (r2 < 0) {
+                        hull_error_set(err, -r2, "start the container process");
+                        goto fail;
+                }
+        }
         if (hull_write_atomic_at(c->dir_fd, HULL_CONFIG_FILE, text, len, 0600, 0, err) < 0 ||
             hull_cgroup_create(c->cg, res, HULL_CGROUP_CREATE_V1, err) < 0 ||
             (!a.join_self && hull_cgroup_join(c->cg, cr->pid, cgfd >= 0, err) < 0)) {

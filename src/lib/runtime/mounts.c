@@ -563,6 +563,11 @@ static int mount_one(hull_rootfs *r, const hull_spec_mount *m, size_t idx, hull_
                 /* The new mount's fd (a lookup more) only for what needs it. */
                 bool need_fd = o.n_propagation || o.attr_set || o.attr_clr || o.tmpcopyup;
                 r2 = -EAGAIN;
+                if (type && strcmp(type, "sysfs") == 0 && r->take_sysfs && r->sysfs_fd < 0) {
+                        if ((ret = r->take_sysfs(r->userdata, &r->sysfs_fd, err)) < 0)
+                                goto out;
+                        r->take_sysfs = NULL; /* the first sysfs mount only */
+                }
                 if (type && strcmp(type, "sysfs") == 0 && r->sysfs_fd >= 0)
                         r2 = attach_sysfs(r, m->destination, source, target, &o, need_fd ? &newfd : NULL);
                 if (r2 == -EAGAIN)

@@ -25,8 +25,10 @@ typedef struct hull_rootfs {
         bool root_shared;     /* prepare left the host's mounts shared (rootfsPropagation) */
         /* A detached sysfs mount of the container's network namespace, made
          * ahead (its superblock read-only with sysfs_ro, its source
-         * sysfs_source): the first sysfs mount it fits attaches it instead of
-         * mounting; -1. */
+         * sysfs_source): the first sysfs mount gets it from take_sysfs (may
+         * be NULL; *ret_fd -1 for none) and attaches it instead of mounting,
+         * if it fits. */
+        int (*take_sysfs)(void *userdata, int *ret_fd, hull_error **err);
         int sysfs_fd;
         bool sysfs_ro;
         const char *sysfs_source;

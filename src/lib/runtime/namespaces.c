@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <stdio.h>
@@ -245,6 +247,20 @@ static int make_sysfs(const char *source, bool ro) {
         return mnt;
 }
 
+/* The thread's progress (n->stage), with futex waits on it. */
+enum { STAGE_RUNNING, STAGE_NETNS, STAGE_DONE };
+
+static void stage_set(hull_netns_ahead *n, int stage) {
+        __atomic_store_n(&n->stage, stage, __ATOMIC_RELEASE);
+        (void) syscall(SYS_futex, &n->stage, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
+static void stage_wait(int *word, int at_least) {
+        int v;
+        while ((v = __atomic_load_n(word, __ATOMIC_ACQUIRE)) < at_least)
+                (void) syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, v, NULL, NULL, 0);
+}
+
 static void *netns_ahead_thread(void *userdata) {
         hull_netns_ahead *n = userdata;
         /* unshare moves only this thread into the new namespace. */
@@ -252,18 +268,27 @@ static void *netns_ahead_thread(void *userdata) {
                 n->error = errno;
         else if ((n->fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
                 n->error = errno;
-        else {
+        else
                 n->lo_up = hull_ns_loopback_up() == 0;
-                if (n->sysfs)
-                        n->sysfs_fd = make_sysfs(n->sysfs_source, n->sysfs_ro);
-        }
-        __atomic_store_n(&n->done, true, __ATOMIC_RELEASE);
+        stage_set(n, STAGE_NETNS);
+        if (n->fd >= 0 && n->sysfs)
+                n->sysfs_fd = make_sysfs(n->sysfs_source, n->sysfs_ro);
+        stage_set(n, STAGE_DONE);
+        /* Not gone before the caller says so: a thread's exit takes locks of
+         * the C library, which a clone3 at that moment would leave taken in
+         * the child for good. */
+        stage_wait(&n->released, 1);
         return NULL;
 }
 
 bool hull_netns_ahead_busy(void *n) {
         hull_netns_ahead *a = n;
-        return a->started && !__atomic_load_n(&a->done, __ATOMIC_ACQUIRE);
+        return a->started && __atomic_load_n(&a->stage, __ATOMIC_ACQUIRE) < STAGE_NETNS;
+}
+
+bool hull_netns_ahead_sysfs_busy(void *n) {
+        hull_netns_ahead *a = n;
+        return a->started && __atomic_load_n(&a->stage, __ATOMIC_ACQUIRE) < STAGE_DONE;
 }
 
 void hull_netns_ahead_start(hull_netns_ahead *n, const char *sysfs_source, bool sysfs_ro) {
@@ -287,20 +312,37 @@ void hull_netns_ahead_start(hull_netns_ahead *n, const char *sysfs_source, bool 
         pthread_attr_destroy(&attr);
 }
 
-int hull_netns_ahead_finish(hull_netns_ahead *n) {
+int hull_netns_ahead_take(hull_netns_ahead *n) {
         if (!n->started)
                 return -1;
-        pthread_join(n->thread, NULL);
-        n->started = false;
+        stage_wait(&n->stage, STAGE_NETNS);
         if (n->fd < 0)
                 hull_debug("network namespace made ahead: %s; clone3 makes it", strerror(n->error));
         return TAKE_FD(n->fd);
 }
 
+int hull_netns_ahead_take_sysfs(hull_netns_ahead *n) {
+        if (!n->started)
+                return -1;
+        stage_wait(&n->stage, STAGE_DONE);
+        return TAKE_FD(n->sysfs_fd);
+}
+
+void hull_netns_ahead_release(hull_netns_ahead *n) {
+        if (!n->started)
+                return;
+        __atomic_store_n(&n->released, 1, __ATOMIC_RELEASE);
+        (void) syscall(SYS_futex, &n->released, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
 void hull_netns_ahead_done(hull_netns_ahead *n) {
-        int fd = hull_netns_ahead_finish(n);
-        if (fd >= 0)
-                close(fd);
+        if (n->started) {
+                hull_netns_ahead_release(n);
+                pthread_join(n->thread, NULL);
+                n->started = false;
+        }
+        if (n->fd >= 0)
+                close(TAKE_FD(n->fd));
         if (n->sysfs_fd >= 0)
                 close(TAKE_FD(n->sysfs_fd));
 }

@@ -35,21 +35,25 @@ int hull_ns_make_userns(const hull_spec_idmap *uid, size_t n_uid, const hull_spe
  * allocates nothing (hull_netns_ahead's thread calls it). */
 int hull_ns_loopback_up(void);
 
-/* A new network namespace, with lo up, made by a thread while the caller
- * goes on: the kernel takes most of a millisecond to set one up, which
- * would otherwise lengthen clone3 by as much.  The thread allocates
- * nothing, and is gone once hull_netns_ahead_finish returns. */
+/* A new network namespace, with lo up, and its sysfs, made by a thread while
+ * the caller goes on: the kernel takes most of a millisecond to set up a
+ * network namespace, which would otherwise lengthen clone3 by as much, and
+ * mounting sysfs makes it look through every sysfs superblock of the host,
+ * one per network namespace (1 ms with 2000 containers).  The caller takes
+ * the namespace as soon as it exists (hull_netns_ahead_take), and the sysfs
+ * mount later (hull_netns_ahead_take_sysfs), so that clone3 need not wait
+ * for it.  The thread allocates nothing, and stays until released (it must
+ * not be exiting while the caller clones). */
 typedef struct hull_netns_ahead {
         pthread_t thread;
         bool started;
-        int fd;     /* the namespace, O_CLOEXEC; -1 if it could not be made */
-        int error;  /* why not (errno) */
-        bool lo_up; /* lo is up in it */
-        bool done;  /* the thread has finished (atomic) */
+        int stage;    /* how far the thread is (futex word) */
+        int released; /* the caller lets the thread end (futex word) */
+        int fd;       /* the namespace, O_CLOEXEC; -1 if it could not be made */
+        int error;    /* why not (errno) */
+        bool lo_up;   /* lo is up in it */
         /* With sysfs: a detached sysfs mount of the namespace (fsmount), its
-         * superblock read-only with sysfs_ro; -1 if none.  Mounting sysfs
-         * makes the kernel look through every sysfs superblock of the host,
-         * one per network namespace: 1 ms with 2000 containers. */
+         * superblock read-only with sysfs_ro; -1 if none. */
         bool sysfs, sysfs_ro;
         char sysfs_source[64]; /* its source, as mount(2) would show it */
         int sysfs_fd;
@@ -61,11 +65,16 @@ typedef struct hull_netns_ahead {
  * happens).  sysfs_source: NULL, or the source of a sysfs mount to make
  * (read-only with sysfs_ro). */
 void hull_netns_ahead_start(hull_netns_ahead *n, const char *sysfs_source, bool sysfs_ro);
-/* Whether the thread is still at work (for a caller that fills the wait). */
+/* Whether the thread is still making the namespace; the sysfs mount (for
+ * a caller that fills the wait). */
 bool hull_netns_ahead_busy(void *n);
-/* Waits for the thread; returns the namespace's fd (the caller's to close)
- * or -1, when the caller makes the namespace itself (clone3). */
-int hull_netns_ahead_finish(hull_netns_ahead *n);
-/* Waits for the thread, closes the namespace and the sysfs mount if nobody
- * took them. */
+bool hull_netns_ahead_sysfs_busy(void *n);
+/* Waits for the namespace; returns its fd (the caller's to close) or -1,
+ * when the caller makes the namespace itself (clone3). */
+int hull_netns_ahead_take(hull_netns_ahead *n);
+/* Waits for the sysfs mount; returns its fd (the caller's) or -1. */
+int hull_netns_ahead_take_sysfs(hull_netns_ahead *n);
+/* Lets the thread end (once the caller has cloned). */
+void hull_netns_ahead_release(hull_netns_ahead *n);
+/* Releases and joins the thread, closes what nobody took. */
 void hull_netns_ahead_done(hull_netns_ahead *n);

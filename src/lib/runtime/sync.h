@@ -22,6 +22,8 @@ typedef enum hull_sync_type {
         HULL_SYNC_ERROR,        /* either way: errnum, exit status, message */
         HULL_SYNC_PID,          /* C->P: a pid (status field), for exec's second child */
         HULL_SYNC_SECCOMP,      /* C->P: the seccomp notification fd rides along */
+        HULL_SYNC_SYSFS,        /* P->C: the sysfs mount made ahead rides along (or none), before
+                                 * CGROUPS (hull_netns_ahead) */
         _HULL_SYNC_MAX,
 } hull_sync_type;
 
