@@ -432,6 +432,8 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 a.sysfs_source = netns->sysfs_source;
         }
         if (spec->ns[HULL_NS_PID].path || spec->ns[HULL_NS_TIME].path || spec->has_time_offsets) {
+                /* setns into a time namespace (and back) wants a single thread. */
+                hull_netns_ahead_join(netns);
                 own_pidns = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
                 own_timens = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
         }

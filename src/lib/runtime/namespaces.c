@@ -313,19 +313,25 @@ void hull_netns_ahead_start(hull_netns_ahead *n, const char *sysfs_source, bool 
 }
 
 int hull_netns_ahead_take(hull_netns_ahead *n) {
-        if (!n->started)
-                return -1;
-        stage_wait(&n->stage, STAGE_NETNS);
-        if (n->fd < 0)
+        if (n->started)
+                stage_wait(&n->stage, STAGE_NETNS);
+        if (n->fd < 0 && n->error)
                 hull_debug("network namespace made ahead: %s; clone3 makes it", strerror(n->error));
         return TAKE_FD(n->fd);
 }
 
 int hull_netns_ahead_take_sysfs(hull_netns_ahead *n) {
-        if (!n->started)
-                return -1;
-        stage_wait(&n->stage, STAGE_DONE);
+        if (n->started)
+                stage_wait(&n->stage, STAGE_DONE);
         return TAKE_FD(n->sysfs_fd);
+}
+
+void hull_netns_ahead_join(hull_netns_ahead *n) {
+        if (!n->started)
+                return;
+        hull_netns_ahead_release(n);
+        pthread_join(n->thread, NULL);
+        n->started = false;
 }
 
 void hull_netns_ahead_release(hull_netns_ahead *n) {
@@ -336,11 +342,7 @@ void hull_netns_ahead_release(hull_netns_ahead *n) {
 }
 
 void hull_netns_ahead_done(hull_netns_ahead *n) {
-        if (n->started) {
-                hull_netns_ahead_release(n);
-                pthread_join(n->thread, NULL);
-                n->started = false;
-        }
+        hull_netns_ahead_join(n);
         if (n->fd >= 0)
                 close(TAKE_FD(n->fd));
         if (n->sysfs_fd >= 0)

@@ -76,5 +76,8 @@ int hull_netns_ahead_take(hull_netns_ahead *n);
 int hull_netns_ahead_take_sysfs(hull_netns_ahead *n);
 /* Lets the thread end (once the caller has cloned). */
 void hull_netns_ahead_release(hull_netns_ahead *n);
+/* Lets the thread end and waits for it (what it made stays, to take): for
+ * what a multi-threaded process may not do (setns into a time namespace). */
+void hull_netns_ahead_join(hull_netns_ahead *n);
 /* Releases and joins the thread, closes what nobody took. */
 void hull_netns_ahead_done(hull_netns_ahead *n);
