@@ -544,9 +544,9 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
          * it is ready, written now and installed by a rename below.  run
          * saves its state once the program runs. */
         (void) hull_proc_start_time(cr->pid, &c->pid_start);
+        c->saved_status = HULL_STATUS_CREATED;
         char state_tmp[HULL_TEMP_NAME_MAX];
         if (!run_mode) {
-                c->saved_status = HULL_STATUS_CREATED;
                 c->creator = 0;
                 if (hull_container_save_prepare(c, state_tmp, err) < 0)
                         goto fail;
@@ -582,7 +582,6 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         }
         if (hull_sync_expect(cr->sync, HULL_SYNC_READY, "create", NULL, NULL, err) < 0)
                 goto fail;
-        c->saved_status = HULL_STATUS_CREATED;
         if (!run_mode && hull_container_save_commit(c, state_tmp, err) < 0)
                 goto fail;
         if (opts->pid_file && write_pid_file(opts->pid_file, cr->pid, err) < 0)

@@ -33,10 +33,6 @@
 #define F_SEAL_FUTURE_WRITE 0x0010
 #endif
 
-struct mount_attr_seal {
-        unsigned long long attr_set, attr_clr, propagation, userns_fd;
-};
-
 bool hull_exe_is_sealed(void) {
         _cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
         if (fd < 0)
@@ -58,7 +54,7 @@ static int ro_clone(void) {
         int tree = sys_open_tree(AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
         if (tree < 0)
                 return -errno;
-        struct mount_attr_seal a = { MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, 0, 0 };
+        struct hull_mount_attr a = { MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, 0, 0 };
         if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0) {
                 int e = errno;
                 close(tree);

@@ -118,10 +118,6 @@ int hull_mount_at(int rootfd, const char *dest, int target_fd, const char *sourc
         return 0;
 }
 
-struct mount_attr_ {
-        unsigned long long attr_set, attr_clr, propagation, userns_fd;
-};
-
 /* The flags a remount must keep: in a user namespace the kernel locks
  * nosuid, nodev, noexec, ro and the atime flags of a bind mount's source. */
 static unsigned long locked_flags(int fd) {
@@ -169,7 +165,7 @@ int hull_mount_make_idmapped_tree(const char *source, bool recursive, int userns
                                                  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
         if (tree < 0)
                 return -errno;
-        struct mount_attr_ a = { 0x00100000 /* MOUNT_ATTR_IDMAP */, 0, 0, (unsigned long long) userns };
+        struct hull_mount_attr a = { MOUNT_ATTR_IDMAP, 0, 0, (unsigned long long) userns };
         if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
                 return -errno;
         *ret_tree = TAKE_FD(tree);
@@ -178,7 +174,7 @@ int hull_mount_make_idmapped_tree(const char *source, bool recursive, int userns
 
 /* Attaches a detached tree on the target fd; *ret_fd: the new mount, reopened. */
 static int attach_tree(int rootfd, const char *dest, int target, int tree, int *ret_fd) {
-        if (syscall(SYS_move_mount, tree, "", target, "", 0x00000004 /* F_EMPTY_PATH */ | 0x00000040 /* T_EMPTY_PATH */) < 0)
+        if (syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                 return -errno;
         int fd = hull_open_in_root(rootfd, dest, O_PATH | O_NOFOLLOW, 0);
         if (fd < 0)
@@ -199,10 +195,10 @@ static int set_propagation(int fd, const hull_mount_opts *o) {
 static int set_recursive_attrs(int fd, const hull_mount_opts *o) {
         if (!o->attr_set && !o->attr_clr)
                 return 0;
-        struct mount_attr_ a = { o->attr_set, o->attr_clr, 0, 0 };
+        struct hull_mount_attr a = { o->attr_set, o->attr_clr, 0, 0 };
         /* The atime settings are one field: clearing it is needed to set one. */
-        if (a.attr_set & 0x70)
-                a.attr_clr |= 0x70;
+        if (a.attr_set & MOUNT_ATTR__ATIME)
+                a.attr_clr |= MOUNT_ATTR__ATIME;
         if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
                 return -errno;
         return 0;
@@ -428,7 +424,7 @@ static int attach_sysfs(hull_rootfs *r, const char *dest, const char *source, in
         if ((flags & ~per_mount) || !!(flags & MS_RDONLY) != r->sysfs_ro || (o->data && *o->data) ||
             !r->sysfs_source || strcmp(source, r->sysfs_source) != 0)
                 return -EAGAIN;
-        struct mount_attr_ a = { 0, 0, 0, 0 };
+        struct hull_mount_attr a = { 0, 0, 0, 0 };
         static const struct {
                 unsigned long ms;
                 unsigned long long attr;
@@ -436,16 +432,16 @@ static int attach_sysfs(hull_rootfs *r, const char *dest, const char *source, in
                 { MS_RDONLY, MOUNT_ATTR_RDONLY },
                 { MS_NOSUID, MOUNT_ATTR_NOSUID },
                 { MS_NODEV, MOUNT_ATTR_NODEV },
-                { MS_NOEXEC, 0x00000008 /* MOUNT_ATTR_NOEXEC */ },
-                { MS_NODIRATIME, 0x00000080 /* MOUNT_ATTR_NODIRATIME */ },
-                { MS_NOSYMFOLLOW, 0x00200000 /* MOUNT_ATTR_NOSYMFOLLOW */ },
+                { MS_NOEXEC, MOUNT_ATTR_NOEXEC },
+                { MS_NODIRATIME, MOUNT_ATTR_NODIRATIME },
+                { MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW },
         };
         for (size_t i = 0; i < ELEMENTSOF(map); i++)
                 if (flags & map[i].ms)
                         a.attr_set |= map[i].attr;
         /* The atime settings are one field; mount(2) defaults to relatime. */
-        a.attr_clr |= 0x00000070; /* MOUNT_ATTR__ATIME */
-        a.attr_set |= (flags & MS_NOATIME) ? 0x00000010 : (flags & MS_STRICTATIME) ? 0x00000020 : 0;
+        a.attr_clr |= MOUNT_ATTR__ATIME;
+        a.attr_set |= (flags & MS_NOATIME) ? MOUNT_ATTR_NOATIME : (flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME : MOUNT_ATTR_RELATIME;
         _cleanup_close_ int mnt = TAKE_FD(r->sysfs_fd);
         if (sys_mount_setattr(mnt, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0 ||
             sys_move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -562,13 +558,14 @@ static int mount_one(hull_rootfs *r, const hull_spec_mount *m, size_t idx, hull_
         } else {
                 /* The new mount's fd (a lookup more) only for what needs it. */
                 bool need_fd = o.n_propagation || o.attr_set || o.attr_clr || o.tmpcopyup;
-                r2 = -EAGAIN;
-                if (type && strcmp(type, "sysfs") == 0 && r->take_sysfs && r->sysfs_fd < 0) {
+                bool sysfs = type && strcmp(type, "sysfs") == 0;
+                if (sysfs && r->take_sysfs) {
                         if ((ret = r->take_sysfs(r->userdata, &r->sysfs_fd, err)) < 0)
                                 goto out;
                         r->take_sysfs = NULL; /* the first sysfs mount only */
                 }
-                if (type && strcmp(type, "sysfs") == 0 && r->sysfs_fd >= 0)
+                r2 = -EAGAIN;
+                if (sysfs && r->sysfs_fd >= 0)
                         r2 = attach_sysfs(r, m->destination, source, target, &o, need_fd ? &newfd : NULL);
                 if (r2 == -EAGAIN)
                         r2 = hull_mount_at(r->rootfd, m->destination, target, source, type, flags | (o.flags & MS_REMOUNT),

@@ -8,6 +8,7 @@
 
 #include "spec.h"
 #include "util/cleanup.h"
+#include "util/sys.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -114,15 +115,6 @@ int hull_rlimit_from_name(const char *name) {
 
 /* kind: 0 = mount(2) flag, 1 = propagation, 2 = recursive mount_setattr
  * attribute (flag holds MOUNT_ATTR_*), 3 = hull/runc extension. */
-#define MOUNT_ATTR_RDONLY_ 0x00000001
-#define MOUNT_ATTR_NOSUID_ 0x00000002
-#define MOUNT_ATTR_NODEV_ 0x00000004
-#define MOUNT_ATTR_NOEXEC_ 0x00000008
-#define MOUNT_ATTR_RELATIME_ 0x00000000
-#define MOUNT_ATTR_NOATIME_ 0x00000010
-#define MOUNT_ATTR_STRICTATIME_ 0x00000020
-#define MOUNT_ATTR_NODIRATIME_ 0x00000080
-#define MOUNT_ATTR_NOSYMFOLLOW_ 0x00200000
 static const hull_mount_flag mount_flags[] = {
         { "async", true, MS_SYNCHRONOUS, 0 },
         { "atime", true, MS_NOATIME, 0 },
@@ -165,21 +157,21 @@ static const hull_mount_flag mount_flags[] = {
         { "rslave", false, MS_SLAVE | MS_REC, 1 },
         { "unbindable", false, MS_UNBINDABLE, 1 },
         { "runbindable", false, MS_UNBINDABLE | MS_REC, 1 },
-        { "rro", false, MOUNT_ATTR_RDONLY_, 2 },
-        { "rrw", true, MOUNT_ATTR_RDONLY_, 2 },
-        { "rnosuid", false, MOUNT_ATTR_NOSUID_, 2 },
-        { "rsuid", true, MOUNT_ATTR_NOSUID_, 2 },
-        { "rnodev", false, MOUNT_ATTR_NODEV_, 2 },
-        { "rdev", true, MOUNT_ATTR_NODEV_, 2 },
-        { "rnoexec", false, MOUNT_ATTR_NOEXEC_, 2 },
-        { "rexec", true, MOUNT_ATTR_NOEXEC_, 2 },
-        { "rnodiratime", false, MOUNT_ATTR_NODIRATIME_, 2 },
-        { "rdiratime", true, MOUNT_ATTR_NODIRATIME_, 2 },
-        { "rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW_, 2 },
-        { "rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW_, 2 },
-        { "rnoatime", false, MOUNT_ATTR_NOATIME_, 2 },
-        { "rstrictatime", false, MOUNT_ATTR_STRICTATIME_, 2 },
-        { "rrelatime", false, MOUNT_ATTR_RELATIME_, 2 },
+        { "rro", false, MOUNT_ATTR_RDONLY, 2 },
+        { "rrw", true, MOUNT_ATTR_RDONLY, 2 },
+        { "rnosuid", false, MOUNT_ATTR_NOSUID, 2 },
+        { "rsuid", true, MOUNT_ATTR_NOSUID, 2 },
+        { "rnodev", false, MOUNT_ATTR_NODEV, 2 },
+        { "rdev", true, MOUNT_ATTR_NODEV, 2 },
+        { "rnoexec", false, MOUNT_ATTR_NOEXEC, 2 },
+        { "rexec", true, MOUNT_ATTR_NOEXEC, 2 },
+        { "rnodiratime", false, MOUNT_ATTR_NODIRATIME, 2 },
+        { "rdiratime", true, MOUNT_ATTR_NODIRATIME, 2 },
+        { "rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW, 2 },
+        { "rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW, 2 },
+        { "rnoatime", false, MOUNT_ATTR_NOATIME, 2 },
+        { "rstrictatime", false, MOUNT_ATTR_STRICTATIME, 2 },
+        { "rrelatime", false, MOUNT_ATTR_RELATIME, 2 },
         { "tmpcopyup", false, 0, 3 },
         { "idmap", false, 0, 3 },
         { "ridmap", false, 0, 3 },
