@@ -12,6 +12,7 @@
 
 #include "spec/spec.h"
 #include "spec/jsonpath.h"
+#include "spec/prescan.h"
 
 #define BASE_PROCESS "\"process\":{\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"]}"
 #define BASE_ROOT "\"root\":{\"path\":\"rootfs\"}"
@@ -215,6 +216,71 @@ static void json_paths_join_index_and_truncate(void **state) {
         assert_string_equal(exact, "abcde");
 }
 
+static hull_spec_prescan prescan(const char *json) {
+        hull_spec_prescan p;
+        memset(&p, 0xff, sizeof(p)); /* every field must be set */
+        hull_spec_prescan_text(json, strlen(json), &p);
+        return p;
+}
+
+/* The prescan (create starts the network namespace from it) agrees with the
+ * parse where it answers, and answers nothing it cannot read surely. */
+static void prescan_reads_namespaces_and_sysfs(void **state) {
+        char *json = hull_spec_default_json(false, 0, 0);
+        hull_spec_prescan p = prescan(json);
+        assert_true(p.netns_new);
+        assert_false(p.userns);
+        assert_true(p.sysfs);
+        assert_string_equal(p.sysfs_source, "sysfs");
+        assert_true(p.sysfs_ro);
+        free(json);
+        json = hull_spec_default_json(true, 1000, 1000);
+        p = prescan(json);
+        assert_true(p.userns);
+        free(json);
+
+        p = prescan("{\"linux\":{\"namespaces\":[{\"path\":\"/proc/1/ns/net\",\"type\":\"network\"}]}}");
+        assert_false(p.netns_new);
+        p = prescan("{ \"annotations\": {\"linux\": {\"namespaces\": [{\"type\": \"network\"}]}},\n"
+                    "  \"mounts\": [{\"type\": \"bind\", \"source\": \"/sys\"},\n"
+                    "              {\"destination\": \"/sys\", \"type\": \"sysfs\", \"options\": [\"ro\", 1, \"rw\"]},\n"
+                    "              {\"type\": \"sysfs\", \"source\": \"second\", \"options\": [\"ro\"]}],\n"
+                    "  \"linux\": {\"x\": [{}, [], 1.5e3, true, null], \"namespaces\": [7, {\"type\": \"user\"},\n"
+                    "             {\"type\": \"network\", \"extra\": {\"path\": \"x\"}}]}}");
+        assert_true(p.netns_new);
+        assert_true(p.userns);
+        assert_true(p.sysfs);
+        assert_string_equal(p.sysfs_source, "sysfs");
+        assert_false(p.sysfs_ro);
+        p = prescan("{\"mounts\":[{\"type\":\"sysfs\",\"source\":\"my-sysfs\"}]}");
+        assert_string_equal(p.sysfs_source, "my-sysfs");
+        assert_false(p.sysfs_ro);
+
+        /* What it cannot read surely, it leaves out. */
+        p = prescan("{\"linux\":{\"namespaces\":[{\"type\":\"netw\\u006frk\"}]}}");
+        assert_false(p.netns_new);
+        p = prescan("{\"mounts\":[{\"type\":\"sysfs\",\"source\":\"a\\\"b\"}]}");
+        assert_false(p.sysfs);
+        p = prescan("{\"mounts\":[{\"type\":\"sys\\u0066s\"},{\"type\":\"sysfs\"}]}");
+        assert_false(p.sysfs);
+        const char *broken[] = { "", "[]", "{", "{\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}",
+                              "{\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}}x",
+                              "{\"linux\" {\"namespaces\":[{\"type\":\"network\"}]}}",
+                              "{\"linux\":{\"namespaces\":[{\"type\":\"network\"",
+                              "{\"linux\":{\"namespaces\":[{\"type\":\"network\"}]},\"a\":\"\\" };
+        for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+                p = prescan(broken[i]);
+                if (p.netns_new || p.userns || p.sysfs || p.sysfs_ro || p.sysfs_source[0])
+                        fail_msg("prescan of %s answered", broken[i]);
+        }
+        /* Deeper than it follows: no answer, no overflow. */
+        char deep[4096] = "{\"a\":";
+        for (int i = 0; i < 1000; i++)
+                strcat(deep, "[");
+        p = prescan(deep);
+        assert_false(p.netns_new);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(default_spec_parses),
@@ -225,6 +291,7 @@ int main(void) {
                 cmocka_unit_test(resources_parse),
                 cmocka_unit_test(features_json_lists_everything),
                 cmocka_unit_test(json_paths_join_index_and_truncate),
+                cmocka_unit_test(prescan_reads_namespaces_and_sysfs),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

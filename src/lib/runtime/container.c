@@ -23,6 +23,7 @@
 #include "child.h"
 #include "mounts.h"
 #include "namespaces.h"
+#include "spec/prescan.h"
 #include "sync.h"
 #include "terminal.h"
 #include "util/cleanup.h"
@@ -238,45 +239,6 @@ static bool netns_made_ahead(const hull_spec *spec) {
                !spec->ns[HULL_NS_USER].present && geteuid() == 0;
 }
 
-/* Peeks at config.json before it is parsed in full, to start making the
- * network namespace (the thread runs while the config is parsed and the
- * state is written; netns_made_ahead then checks the parsed spec). */
-static void peek_netns(json_t *root, void *userdata) {
-        bool net = false, user = false;
-        size_t i;
-        json_t *ns;
-        json_array_foreach(json_object_get(json_object_get(root, "linux"), "namespaces"), i, ns) {
-                const char *type = json_string_value(json_object_get(ns, "type"));
-                if (type && strcmp(type, "user") == 0)
-                        user = true;
-                else if (type && strcmp(type, "network") == 0 && !json_object_get(ns, "path"))
-                        net = true;
-        }
-        if (!net || user || geteuid() != 0)
-                return;
-        /* The first sysfs mount too, read-only if its options end so. */
-        const char *sysfs = NULL;
-        bool ro = false;
-        json_t *m;
-        json_array_foreach(json_object_get(root, "mounts"), i, m) {
-                const char *type = json_string_value(json_object_get(m, "type"));
-                if (!type || strcmp(type, "sysfs") != 0)
-                        continue;
-                size_t k;
-                json_t *o;
-                json_array_foreach(json_object_get(m, "options"), k, o) {
-                        const char *opt = json_string_value(o);
-                        if (opt && (strcmp(opt, "ro") == 0 || strcmp(opt, "rw") == 0))
-                                ro = opt[1] == 'o';
-                }
-                sysfs = json_string_value(json_object_get(m, "source"));
-                if (!sysfs)
-                        sysfs = type; /* mount(2) shows the type for no source */
-                break;
-        }
-        hull_netns_ahead_start(userdata, sysfs, ro);
-}
-
 /* Everything of create up to the container process waiting for start.
  * run_mode: no exec.sock; the process waits for HULL_SYNC_START on cr->sync.
  * netns: where a network namespace made ahead is kept (the caller's, so
@@ -297,7 +259,14 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         if (r < 0)
                 return hull_error_set(err, -r, "read %s/%s", bundle, HULL_CONFIG_FILE);
         hull_spec *spec = NULL;
-        if (hull_spec_parse_peek(text, len, HULL_CONFIG_FILE, peek_netns, netns, &spec, err) < 0)
+        /* The network namespace first: its thread runs while the config is
+         * parsed and the state is written; netns_made_ahead then checks the
+         * parsed spec. */
+        hull_spec_prescan pre;
+        hull_spec_prescan_text(text, len, &pre);
+        if (pre.netns_new && !pre.userns && geteuid() == 0)
+                hull_netns_ahead_start(netns, pre.sysfs ? pre.sysfs_source : NULL, pre.sysfs_ro);
+        if (hull_spec_parse(text, len, HULL_CONFIG_FILE, &spec, err) < 0)
                 return -EINVAL;
         if (check_spec(spec, HULL_CONFIG_FILE, err) < 0) {
                 hull_spec_free(spec);

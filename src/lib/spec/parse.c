@@ -896,17 +896,10 @@ static json_t *load_json(pctx *c, const char *text, size_t len) {
 }
 
 int hull_spec_parse(const char *text, size_t len, const char *where, hull_spec **ret, hull_error **err) {
-        return hull_spec_parse_peek(text, len, where, NULL, NULL, ret, err);
-}
-
-int hull_spec_parse_peek(const char *text, size_t len, const char *where, void (*peek)(json_t *root, void *userdata),
-                         void *userdata, hull_spec **ret, hull_error **err) {
         pctx c = { where ? where : "config.json", err };
         json_t *root = load_json(&c, text, len);
         if (!root)
                 return -EINVAL;
-        if (peek)
-                peek(root, userdata);
         hull_spec *s = calloc(1, sizeof(*s));
         if (!s) {
                 json_decref(root);

@@ -241,11 +241,6 @@ typedef struct hull_spec {
  * non-empty array of strings").  Unknown fields are ignored, as the spec says. */
 int hull_spec_parse(const char *json, size_t len, const char *where, hull_spec **ret, hull_error **err);
 struct json_t;
-/* hull_spec_parse that first shows the loaded JSON document, not yet
- * validated, to peek(root, userdata): a caller that can start work on what
- * the config is likely to ask (and checks the parsed spec before using it). */
-int hull_spec_parse_peek(const char *json, size_t len, const char *where, void (*peek)(struct json_t *root, void *userdata),
-                         void *userdata, hull_spec **ret, hull_error **err);
 int hull_spec_load(int dirfd, const char *path, hull_spec **ret, hull_error **err);
 
 /* Parses a process object alone (`exec --process FILE`). */

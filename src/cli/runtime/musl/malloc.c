@@ -16,8 +16,9 @@
  * { class, 0 }, for a mapping { length of the mapping, offset of the block in
  * it }.  Blocks are 16-byte aligned, as malloc's must be on x86-64.
  *
- * hull-runtime never starts a thread (it forks, and a forked child has its
- * own copy of all of this), so there is no lock. */
+ * No lock: the one thread hull-runtime starts (create's network namespace,
+ * hull_netns_ahead) allocates nothing, and a forked child has its own copy
+ * of all of this. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
