@@ -98,6 +98,34 @@ holder() {
         [ "${#lines[@]}" -le 1 ]
 }
 
+@test "namespaces: new network and ipc namespaces made together (hull makes them ahead): /dev/mqueue is the container's own" {
+        # Both new (the default config): hull makes them on a thread while it
+        # parses the config.  The mqueue mount must show the container's ipc
+        # namespace: a queue made in one container is not in the next.
+        set_args sh -c 'touch /dev/mqueue/q-$$ && ls /dev/mqueue; exec sleep 1000'
+        runtime run --detach --bundle "$BUNDLE" "$CID" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1
+        wait_status "$CID" running
+        pid=$(container_pid "$CID")
+        [ "$(ns_of "$pid" ipc)" != "$(ns_of $$ ipc)" ]
+        [ "$(ns_of "$pid" net)" != "$(ns_of $$ net)" ]
+        wait_for grep -q '^q-1$' "$BATS_TEST_TMPDIR/out"
+        [ ! -e /dev/mqueue/q-1 ]
+        set_args ls -A /dev/mqueue
+        run runtime run --bundle "$BUNDLE" "$CID-2"
+        [ "$status" -eq 0 ]
+        [ -z "$output" ]
+        # A new network namespace with the ipc namespace joined by path: the
+        # one it names, not one made ahead.
+        holder --ipc
+        update_config '.linux.namespaces |= (map(select(.type != "ipc")) + [{type: "ipc", path: "/proc/'"$HOLDER"'/ns/ipc"}])'
+        set_args sleep 1000
+        runtime run --detach --bundle "$BUNDLE" "$CID-3" </dev/null >/dev/null 2>&1
+        wait_status "$CID-3" running
+        pid=$(container_pid "$CID-3")
+        [ "$(ns_of "$pid" ipc)" = "$(ns_of "$HOLDER" ipc)" ]
+        [ "$(ns_of "$pid" net)" != "$(ns_of $$ net)" ]
+}
+
 @test "namespaces: cgroup, a new cgroup namespace roots the container at its own cgroup" {
         update_config '.linux.namespaces |= (map(select(.type != "cgroup")) + [{type: "cgroup"}])'
         set_args cat /proc/self/cgroup

@@ -229,6 +229,7 @@ static void prescan_reads_namespaces_and_sysfs(void **state) {
         char *json = hull_spec_default_json(false, 0, 0);
         hull_spec_prescan p = prescan(json);
         assert_true(p.netns_new);
+        assert_true(p.ipcns_new);
         assert_false(p.userns);
         assert_true(p.sysfs);
         assert_string_equal(p.sysfs_source, "sysfs");
@@ -239,8 +240,10 @@ static void prescan_reads_namespaces_and_sysfs(void **state) {
         assert_true(p.userns);
         free(json);
 
-        p = prescan("{\"linux\":{\"namespaces\":[{\"path\":\"/proc/1/ns/net\",\"type\":\"network\"}]}}");
+        p = prescan("{\"linux\":{\"namespaces\":[{\"path\":\"/proc/1/ns/net\",\"type\":\"network\"},"
+                    "{\"type\":\"ipc\",\"path\":\"/proc/1/ns/ipc\"}]}}");
         assert_false(p.netns_new);
+        assert_false(p.ipcns_new);
         p = prescan("{ \"annotations\": {\"linux\": {\"namespaces\": [{\"type\": \"network\"}]}},\n"
                     "  \"mounts\": [{\"type\": \"bind\", \"source\": \"/sys\"},\n"
                     "              {\"destination\": \"/sys\", \"type\": \"sysfs\", \"options\": [\"ro\", 1, \"rw\"]},\n"
@@ -270,7 +273,7 @@ static void prescan_reads_namespaces_and_sysfs(void **state) {
                               "{\"linux\":{\"namespaces\":[{\"type\":\"network\"}]},\"a\":\"\\" };
         for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
                 p = prescan(broken[i]);
-                if (p.netns_new || p.userns || p.sysfs || p.sysfs_ro || p.sysfs_source[0])
+                if (p.netns_new || p.ipcns_new || p.userns || p.sysfs || p.sysfs_ro || p.sysfs_source[0])
                         fail_msg("prescan of %s answered", broken[i]);
         }
         /* Deeper than it follows: no answer, no overflow. */

@@ -265,7 +265,7 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         hull_spec_prescan pre;
         hull_spec_prescan_text(text, len, &pre);
         if (pre.netns_new && !pre.userns && geteuid() == 0)
-                hull_netns_ahead_start(netns, pre.sysfs ? pre.sysfs_source : NULL, pre.sysfs_ro);
+                hull_netns_ahead_start(netns, pre.ipcns_new, pre.sysfs ? pre.sysfs_source : NULL, pre.sysfs_ro);
         if (hull_spec_parse(text, len, HULL_CONFIG_FILE, &spec, err) < 0)
                 return -EINVAL;
         if (check_spec(spec, HULL_CONFIG_FILE, err) < 0) {
@@ -399,6 +399,14 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 a.sysfs_pending = netns->sysfs;
                 a.sysfs_ro = netns->sysfs_ro;
                 a.sysfs_source = netns->sysfs_source;
+                /* The IPC namespace it made, if this config asks for a new one. */
+                int ipc_fd = hull_netns_ahead_take_ipc(netns);
+                if (ipc_fd >= 0 && spec->ns[HULL_NS_IPC].present && !spec->ns[HULL_NS_IPC].path) {
+                        flags &= ~(uint64_t) CLONE_NEWIPC;
+                        ns_fds[HULL_NS_IPC] = a.ns_fds[HULL_NS_IPC] = ipc_fd;
+                        a.join_in_child[HULL_NS_IPC] = true;
+                } else if (ipc_fd >= 0)
+                        close(ipc_fd);
         }
         if (spec->ns[HULL_NS_PID].path || spec->ns[HULL_NS_TIME].path || spec->has_time_offsets) {
                 /* setns into a time namespace (and back) wants a single thread. */

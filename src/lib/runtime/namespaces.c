@@ -263,13 +263,16 @@ static void stage_wait(int *word, int at_least) {
 
 static void *netns_ahead_thread(void *userdata) {
         hull_netns_ahead *n = userdata;
-        /* unshare moves only this thread into the new namespace. */
-        if (unshare(CLONE_NEWNET) < 0)
+        /* unshare moves only this thread into the new namespaces. */
+        if (unshare(CLONE_NEWNET | (n->ipc ? CLONE_NEWIPC : 0)) < 0)
                 n->error = errno;
         else if ((n->fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
                 n->error = errno;
-        else
+        else {
+                if (n->ipc)
+                        n->ipc_fd = open("/proc/thread-self/ns/ipc", O_RDONLY | O_CLOEXEC);
                 n->lo_up = hull_ns_loopback_up() == 0;
+        }
         stage_set(n, STAGE_NETNS);
         if (n->fd >= 0 && n->sysfs)
                 n->sysfs_fd = make_sysfs(n->sysfs_source, n->sysfs_ro);
@@ -291,9 +294,10 @@ bool hull_netns_ahead_sysfs_busy(void *n) {
         return a->started && __atomic_load_n(&a->stage, __ATOMIC_ACQUIRE) < STAGE_DONE;
 }
 
-void hull_netns_ahead_start(hull_netns_ahead *n, const char *sysfs_source, bool sysfs_ro) {
+void hull_netns_ahead_start(hull_netns_ahead *n, bool ipc, const char *sysfs_source, bool sysfs_ro) {
         memset(n, 0, sizeof(*n));
-        n->fd = n->sysfs_fd = -1;
+        n->fd = n->ipc_fd = n->sysfs_fd = -1;
+        n->ipc = ipc;
         if (sysfs_source && strlen(sysfs_source) < sizeof(n->sysfs_source)) {
                 n->sysfs = true;
                 strcpy(n->sysfs_source, sysfs_source);
@@ -318,6 +322,12 @@ int hull_netns_ahead_take(hull_netns_ahead *n) {
         if (n->fd < 0 && n->error)
                 hull_debug("network namespace made ahead: %s; clone3 makes it", strerror(n->error));
         return TAKE_FD(n->fd);
+}
+
+int hull_netns_ahead_take_ipc(hull_netns_ahead *n) {
+        if (n->started)
+                stage_wait(&n->stage, STAGE_NETNS);
+        return TAKE_FD(n->ipc_fd);
 }
 
 int hull_netns_ahead_take_sysfs(hull_netns_ahead *n) {
@@ -345,6 +355,8 @@ void hull_netns_ahead_done(hull_netns_ahead *n) {
         hull_netns_ahead_join(n);
         if (n->fd >= 0)
                 close(TAKE_FD(n->fd));
+        if (n->ipc_fd >= 0)
+                close(TAKE_FD(n->ipc_fd));
         if (n->sysfs_fd >= 0)
                 close(TAKE_FD(n->sysfs_fd));
 }

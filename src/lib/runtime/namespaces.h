@@ -52,6 +52,9 @@ typedef struct hull_netns_ahead {
         int fd;       /* the namespace, O_CLOEXEC; -1 if it could not be made */
         int error;    /* why not (errno) */
         bool lo_up;   /* lo is up in it */
+        bool ipc;     /* a new IPC namespace too (its mqueue mount would wait behind the
+                       * sysfs mount's look through the superblocks, in clone3) */
+        int ipc_fd;   /* it, O_CLOEXEC; -1 if none */
         /* With sysfs: a detached sysfs mount of the namespace (fsmount), its
          * superblock read-only with sysfs_ro; -1 if none. */
         bool sysfs, sysfs_ro;
@@ -59,12 +62,12 @@ typedef struct hull_netns_ahead {
         int sysfs_fd;
 } hull_netns_ahead;
 
-#define HULL_NETNS_AHEAD_INIT { .fd = -1, .sysfs_fd = -1 }
+#define HULL_NETNS_AHEAD_INIT { .fd = -1, .ipc_fd = -1, .sysfs_fd = -1 }
 
 /* Starts the thread (n->started false if it could not: then nothing else
- * happens).  sysfs_source: NULL, or the source of a sysfs mount to make
- * (read-only with sysfs_ro). */
-void hull_netns_ahead_start(hull_netns_ahead *n, const char *sysfs_source, bool sysfs_ro);
+ * happens).  ipc: make a new IPC namespace too.  sysfs_source: NULL, or the
+ * source of a sysfs mount to make (read-only with sysfs_ro). */
+void hull_netns_ahead_start(hull_netns_ahead *n, bool ipc, const char *sysfs_source, bool sysfs_ro);
 /* Whether the thread is still making the namespace; the sysfs mount (for
  * a caller that fills the wait). */
 bool hull_netns_ahead_busy(void *n);
@@ -72,6 +75,8 @@ bool hull_netns_ahead_sysfs_busy(void *n);
 /* Waits for the namespace; returns its fd (the caller's to close) or -1,
  * when the caller makes the namespace itself (clone3). */
 int hull_netns_ahead_take(hull_netns_ahead *n);
+/* After hull_netns_ahead_take: the IPC namespace's fd (the caller's) or -1. */
+int hull_netns_ahead_take_ipc(hull_netns_ahead *n);
 /* Waits for the sysfs mount; returns its fd (the caller's) or -1. */
 int hull_netns_ahead_take_sysfs(hull_netns_ahead *n);
 /* Lets the thread end (once the caller has cloned). */

@@ -159,6 +159,8 @@ static int ns_element(cursor *c, void *ud) {
                 return -1;
         if (e.type.s && is(&e.type, "network") && !e.path)
                 ret->netns_new = true;
+        if (e.type.s && is(&e.type, "ipc") && !e.path)
+                ret->ipcns_new = true;
         if (e.type.s && is(&e.type, "user"))
                 ret->userns = true;
         return 1;

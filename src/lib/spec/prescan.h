@@ -13,6 +13,7 @@
 
 typedef struct hull_spec_prescan {
         bool netns_new;        /* linux.namespaces has a "network" entry without "path" */
+        bool ipcns_new;        /* ... an "ipc" entry without "path" */
         bool userns;           /* ... and a "user" entry */
         bool sysfs;            /* mounts has a "sysfs" mount; the first one's: */
         char sysfs_source[64]; /* source (the type when it has none) */

@@ -18,6 +18,8 @@ static void check_prescan(const char *text, size_t len, const hull_spec *s) {
                 return;
         if (p.netns_new && (!s->ns[HULL_NS_NETWORK].present || s->ns[HULL_NS_NETWORK].path))
                 abort();
+        if (p.ipcns_new && (!s->ns[HULL_NS_IPC].present || s->ns[HULL_NS_IPC].path))
+                abort();
         if (p.userns && !s->ns[HULL_NS_USER].present)
                 abort();
         if (p.sysfs) {
