@@ -62,6 +62,7 @@ int hull_cgroup_v1_prepare_cpuset(const hull_cgroup_hier *h, bool own_top, hull_
         if (!p)
                 return hull_error_set(err, ENOMEM, "cgroup");
         bool top = true;
+        bool cloning = false; /* the level above has clone_children, and values */
         for (char *s = p + base + 1;; s++) {
                 bool end = *s == 0;
                 if (*s != '/' && !end)
@@ -71,7 +72,8 @@ int hull_cgroup_v1_prepare_cpuset(const hull_cgroup_hier *h, bool own_top, hull_
                 if (!made && errno != EEXIST)
                         return hull_error_set(err, errno, "create cgroup %s", p);
                 static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
-                for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                /* What we made under clone_children has the values already. */
+                for (size_t i = 0; !(made && cloning) && i < ELEMENTSOF(files); i++) {
                         _cleanup_free_ char *mine = hull_strdup_printf("%s/%s", p, files[i]), *val = NULL;
                         if (!mine)
                                 return hull_error_set(err, ENOMEM, "cgroup");
@@ -89,13 +91,16 @@ int hull_cgroup_v1_prepare_cpuset(const hull_cgroup_hier *h, bool own_top, hull_
                         if ((r = hull_write_str_at(AT_FDCWD, mine, pval)) < 0)
                                 return hull_error_set(err, -r, "write %s", mine);
                 }
+                cloning = false;
                 if (!end && (made || (top && own_top))) {
                         _cleanup_free_ char *cc = hull_strdup_printf("%s/cgroup.clone_children", p), *val = NULL;
                         if (!cc)
                                 return hull_error_set(err, ENOMEM, "cgroup");
                         /* Only an optimisation: a failure here costs nothing else. */
                         if (made || (hull_read_file_at(AT_FDCWD, cc, 64, &val, NULL) == 0 && val[0] == '0'))
-                                (void) hull_write_str_at(AT_FDCWD, cc, "1");
+                                cloning = hull_write_str_at(AT_FDCWD, cc, "1") == 0;
+                        else
+                                cloning = val && val[0] == '1';
                 }
                 if (end)
                         break;
@@ -105,15 +110,40 @@ int hull_cgroup_v1_prepare_cpuset(const hull_cgroup_hier *h, bool own_top, hull_
         return 0;
 }
 
+/* devices.allow or devices.deny of h, opened once for all its rules. */
+static int devices_fd(const hull_cgroup_hier *h, int *fd, const char *file, hull_error **err) {
+        if (*fd >= 0)
+                return *fd;
+        _cleanup_free_ char *path = hull_strdup_printf("%s/%s", h->dir, file);
+        if (!path)
+                return hull_error_set(err, ENOMEM, "cgroup");
+        *fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+        if (*fd < 0)
+                return hull_error_set(err, errno, "open %s", path);
+        return *fd;
+}
+
+static int devices_rule(const hull_cgroup_hier *h, int *fd, const char *file, const char *rule, hull_error **err) {
+        int f = devices_fd(h, fd, file, err);
+        if (f < 0)
+                return f;
+        int r = hull_write_fd(f, rule, strlen(rule));
+        if (r < 0)
+                return hull_error_set(err, -r, "write \"%s\" to %s/%s", rule, h->dir, file);
+        return 0;
+}
+
 static int apply_devices(const hull_cgroup_hier *h, const hull_spec_resources *res, hull_error **err) {
         /* The config's rules in order, then the devices every container needs
          * (what runc adds): /dev/null, zero, full, random, urandom, tty,
-         * console, ptmx, the pts, and mknod of anything. */
+         * console, ptmx, the pts, and mknod of anything.  The kernel takes
+         * each write(2) as one rule: one open of each file serves them all. */
         static const char *const defaults[] = { "c *:* m", "b *:* m",  "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",
                                                 "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm",
                                                 "c 136:* rwm" };
         if (!res || res->n_devices == 0)
                 return 0;
+        _cleanup_close_ int allow = -1, deny = -1;
         for (size_t i = 0; i < res->n_devices; i++) {
                 const hull_spec_device_rule *d = &res->devices[i];
                 char rule[64], maj[24], min[24];
@@ -130,12 +160,13 @@ static int apply_devices(const hull_cgroup_hier *h, const hull_spec_resources *r
                                 snprintf(min, sizeof(min), "%" PRId64, d->minor);
                         snprintf(rule, sizeof(rule), "%c %s:%s %s", d->type, maj, min, d->access);
                 }
-                int r = knob(h->dir, d->allow ? "devices.allow" : "devices.deny", rule, false, err);
+                int r = d->allow ? devices_rule(h, &allow, "devices.allow", rule, err)
+                                 : devices_rule(h, &deny, "devices.deny", rule, err);
                 if (r < 0)
                         return r;
         }
         for (size_t i = 0; i < ELEMENTSOF(defaults); i++) {
-                int r = knob(h->dir, "devices.allow", defaults[i], false, err);
+                int r = devices_rule(h, &allow, "devices.allow", defaults[i], err);
                 if (r < 0)
                         return r;
         }

@@ -66,13 +66,9 @@ int hull_read_file_at(int dfd, const char *path, size_t max, char **ret, size_t 
         return 0;
 }
 
-int hull_write_file_at(int dfd, const char *path, const char *data, size_t len) {
-        int f = hull_sys_fault(HULL_SYS_WRITE_FILE);
-        if (f)
-                return -f;
-        _cleanup_close_ int fd = openat(dfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
-        if (fd < 0)
-                return -errno;
+/* One write(2) of all of data: a cgroup or proc file takes each write as
+ * one value. */
+static int write_once(int fd, const char *data, size_t len) {
         ssize_t n;
         do
                 n = write(fd, data, len);
@@ -82,6 +78,23 @@ int hull_write_file_at(int dfd, const char *path, const char *data, size_t len) 
         if ((size_t) n != len)
                 return -EIO;
         return 0;
+}
+
+int hull_write_file_at(int dfd, const char *path, const char *data, size_t len) {
+        int f = hull_sys_fault(HULL_SYS_WRITE_FILE);
+        if (f)
+                return -f;
+        _cleanup_close_ int fd = openat(dfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+        if (fd < 0)
+                return -errno;
+        return write_once(fd, data, len);
+}
+
+int hull_write_fd(int fd, const char *data, size_t len) {
+        int f = hull_sys_fault(HULL_SYS_WRITE_FILE);
+        if (f)
+                return -f;
+        return write_once(fd, data, len);
 }
 
 int hull_write_str_at(int dfd, const char *path, const char *s) {

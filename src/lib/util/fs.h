@@ -15,6 +15,9 @@ int hull_read_file_at(int dfd, const char *path, size_t max, char **ret, size_t 
  * Returns 0 or -errno. */
 int hull_write_file_at(int dfd, const char *path, const char *data, size_t len);
 int hull_write_str_at(int dfd, const char *path, const char *s);
+/* hull_write_file_at on an open fd: one write(2), as a cgroup or proc file
+ * wants each value (several values: several calls on one fd). */
+int hull_write_fd(int fd, const char *data, size_t len);
 
 /* Atomically replaces dfd/name: temp file, write, (fsync), rename, (fsync
  * dir).  HULL_WRITE_DURABLE adds the fsyncs: for what must survive a crash
