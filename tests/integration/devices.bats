@@ -11,13 +11,13 @@ setup() {
 teardown() { integration_teardown; }
 
 @test "devices: the default /dev has null, zero, full, random, urandom, tty as the right character devices" {
-        set_args sh -c 'for d in null zero full random urandom tty; do echo "$d $(stat -c "%F %t:%T %a" /dev/$d)"; done'
+        set_args sh -c 'for d in null zero full random urandom tty; do echo "$d $(stat -c "%F %t:%T %a %u:%g" /dev/$d)"; done'
         run runtime run --bundle "$BUNDLE" "$CID"
         [ "$status" -eq 0 ]
         for want in "null 1:3" "zero 1:5" "full 1:7" "random 1:8" "urandom 1:9" "tty 5:0"; do
                 set -- $want
                 line=$(printf '%s\n' "${lines[@]}" | grep "^$1 ")
-                [[ $line == "$1 character special file $2 666" ]] || { echo "bad /dev/$1: $line" >&2; false; }
+                [[ $line == "$1 character special file $2 666 0:0" ]] || { echo "bad /dev/$1: $line" >&2; false; }
         done
 }
 

@@ -119,6 +119,17 @@ int hull_device_make(hull_rootfs *r, const char *path, char type, unsigned maj, 
 }
 
 int hull_devices_create_default(hull_rootfs *r, hull_error **err) {
+        _cleanup_close_ int dev = hull_mkpath_in_root(r->rootfd, "/dev", 0755, false);
+        if (dev < 0)
+                return hull_error_set(err, -dev, "open /dev in the rootfs");
+        _cleanup_close_ int devdir = openat(dev, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (devdir < 0)
+                return hull_error_set(err, errno, "open /dev in the rootfs");
+        /* A node that root makes new in /dev usually has the mode and owner
+         * wanted already (the container process has umask 0): then one stat
+         * instead of chmod and chown.  Anything else (it exists, a default
+         * ACL, a user namespace) takes the general way. */
+        bool fresh = !r->userns;
         for (size_t i = 0; i < ELEMENTSOF(default_devices); i++) {
                 /* linux.devices may redefine a default one: it wins. */
                 bool overridden = false;
@@ -126,17 +137,18 @@ int hull_devices_create_default(hull_rootfs *r, hull_error **err) {
                         overridden |= strcmp(r->spec->devices[k].path, default_devices[i].path) == 0;
                 if (overridden)
                         continue;
+                const char *name = default_devices[i].path + 5;
+                struct stat st;
+                if (fresh && sys_mknodat(devdir, name, S_IFCHR | 0666,
+                                         makedev(default_devices[i].major, default_devices[i].minor)) == 0 &&
+                    fstatat(devdir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_mode & 07777) == 0666 &&
+                    st.st_uid == 0 && st.st_gid == 0)
+                        continue;
                 int ret = hull_device_make(r, default_devices[i].path, 'c', default_devices[i].major,
                                            default_devices[i].minor, 0666, 0, 0, err);
                 if (ret < 0)
                         return ret;
         }
-        _cleanup_close_ int dev = hull_mkpath_in_root(r->rootfd, "/dev", 0755, false);
-        if (dev < 0)
-                return hull_error_set(err, -dev, "open /dev in the rootfs");
-        _cleanup_close_ int devdir = openat(dev, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (devdir < 0)
-                return hull_error_set(err, errno, "open /dev in the rootfs");
         for (size_t i = 0; i < ELEMENTSOF(default_links); i++) {
                 const char *name = default_links[i].path + 5;
                 if (sys_symlinkat(default_links[i].target, devdir, name) < 0 && errno != EEXIST)
