@@ -361,6 +361,15 @@ static int mount_cgroup(hull_rootfs *r, const hull_spec_mount *m, const hull_mou
         _cleanup_close_ int topdir = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (topdir < 0)
                 return hull_error_set(err, errno, "open %s", m->destination);
+        /* In a cgroup namespace, each hierarchy is mounted by a name relative
+         * to the new tmpfs (the working directory meanwhile): nobody else can
+         * reach it, so no fd and no /proc/self/fd path per mount. */
+        _cleanup_close_ int cwd = -1;
+        if (r->cgroupns) {
+                cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (cwd < 0 || fchdir(topdir) < 0)
+                        return hull_error_set(err, errno, "chdir to %s", m->destination);
+        }
         for (size_t i = 0; i < cg->n; i++) {
                 const hull_cgroup_hier *h = &cg->h[i];
                 const char *name = h->v2 ? "unified" : h->controllers;
@@ -370,26 +379,25 @@ static int mount_cgroup(hull_rootfs *r, const hull_spec_mount *m, const hull_mou
                         continue;
                 if (mkdirat(topdir, name, 0755) < 0 && errno != EEXIST)
                         return hull_error_set(err, errno, "create %s/%s", m->destination, name);
-                _cleanup_close_ int sub = openat(topdir, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
-                if (sub < 0)
-                        return hull_error_set(err, errno, "open %s/%s", m->destination, name);
-                _cleanup_free_ char *dest = hull_strdup_printf("%s/%s", m->destination, name);
-                if (!dest)
-                        return hull_error_set(err, ENOMEM, "cgroup mount");
-                if (r->cgroupns) {
-                        const char *fstype = h->v2 ? "cgroup2" : "cgroup";
-                        const char *data = h->v2 ? NULL : h->controllers;
-                        r2 = hull_mount_at(r->rootfd, dest, sub, "cgroup", fstype, flags, data, NULL);
-                } else {
+                if (r->cgroupns)
+                        r2 = sys_mount("cgroup", name, h->v2 ? "cgroup2" : "cgroup", flags, h->v2 ? NULL : h->controllers) < 0
+                                     ? -errno
+                                     : 0;
+                else {
                         int nfd = -1;
-                        r2 = hull_mount_at(r->rootfd, dest, sub, h->dir, NULL, MS_BIND | MS_REC, NULL, &nfd);
+                        _cleanup_close_ int sub = openat(topdir, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+                        _cleanup_free_ char *dest = hull_strdup_printf("%s/%s", m->destination, name);
+                        if (sub < 0 || !dest)
+                                r2 = sub < 0 ? -errno : -ENOMEM;
+                        else
+                                r2 = hull_mount_at(r->rootfd, dest, sub, h->dir, NULL, MS_BIND | MS_REC, NULL, &nfd);
                         if (r2 == 0) {
                                 r2 = remount_bind(nfd, flags, o->clear);
                                 close(nfd);
                         }
                 }
                 if (r2 < 0)
-                        return hull_error_set(err, -r2, "mount cgroup %s on %s", h->controllers, dest);
+                        return hull_error_set(err, -r2, "mount cgroup %s on %s/%s", h->controllers, m->destination, name);
                 /* Co-mounted controllers ("cpu,cpuacct") get a link per name. */
                 if (!h->v2 && strchr(name, ',')) {
                         _cleanup_free_ char *dup = strdup(name);
@@ -399,6 +407,8 @@ static int mount_cgroup(hull_rootfs *r, const hull_spec_mount *m, const hull_mou
                                         return hull_error_set(err, errno, "link %s/%s", m->destination, t);
                 }
         }
+        if (cwd >= 0 && fchdir(cwd) < 0)
+                return hull_error_set(err, errno, "chdir back from %s", m->destination);
         if (flags & MS_RDONLY) {
                 r2 = remount_bind(top, flags | MS_RDONLY, o->clear);
                 if (r2 < 0) {
