@@ -145,19 +145,19 @@ clock_gettime marks at each step (a local patch, not in the tree; medians of
 
 | step | ms |
 |---|---|
-| bash forks and execs \`create\`, up to \`main\` | 0.7 |
-| re-exec from a read-only clone of the binary (CVE-2019-5736) | 0.4 |
-| read and parse config.json | 0.5 |
-| state dir, lock, cgroup paths, state.json | 0.45 |
-| the v1 cgroups (9 hierarchies), while a thread makes the network namespace, brings \`lo\` up and makes its sysfs (0.8 - 1.0) | 0.5 |
-| \`clone3\` with the pid, mount, uts and ipc namespaces | 0.3 |
-| child: 34 mounts and /dev, joining its 9 v1 cgroups (0.34), \`pivot_root\` | 1.9 |
-| child: identity, capabilities, the seccomp filter | 0.35 |
-| state.json installed (written while the child worked), exit | 0.3 |
-| bash forks and execs \`start\`; \`start\` itself | 0.7 + 0.4 |
+| bash forks and execs \`create\`, up to \`main\` | 0.65 |
+| re-exec from a read-only clone of the binary (CVE-2019-5736) | 0.35 |
+| read and parse config.json (a scan of its text starts the thread first) | 0.45 |
+| state dir, lock, cgroup paths, state.json | 0.4 |
+| the v1 cgroups (9 hierarchies), while a thread makes the network and IPC namespaces, brings \`lo\` up and makes the sysfs mount (1.1) | 0.35 |
+| \`clone3\` with the pid, mount and uts namespaces | 0.25 |
+| child: 34 mounts and /dev, joining its 9 v1 cgroups (0.3), \`pivot_root\` | 1.7 |
+| child: identity, capabilities, the seccomp filter | 0.3 |
+| state.json installed (written while the child worked), exit | 0.35 |
+| bash forks and execs \`start\`; \`start\` itself | 0.6 + 0.4 |
 
 With 1800 containers on the host (hull's and crun's), the same steps take
-about 12 ms: the kernel's work grows with the number of containers, for
+about 8 to 12 ms (the VM's speed drifts): the kernel's work grows with the number of containers, for
 both runtimes.  \`pivot_root\` walks every task on the host
 (\`chroot_fs_refs\`: 0.2 -> 1.4 ms); mounting sysfs walks every sysfs
 superblock, one per network namespace (\`kernfs_test_super\`, about 1 ms;
@@ -177,11 +177,25 @@ for every syscall number when loading it): 8.9 -> 8.6 ms; the network
 namespace on a thread and the created state written ahead: 8.1 -> 7.75 ms;
 the thread started before the config is converted: 7.3 -> 6.8 ms; the v1
 cgroups made while the thread works: 7.6 -> 7.05 ms; sysfs made by the
-thread: 7.0 -> 6.7 ms (more with more containers on the host).  Against the
+thread: 7.0 -> 6.7 ms (more with more containers on the host); the thread
+started from a scan of config.json's text, before the JSON parse: 6.67 ->
+6.58 ms (8.09 -> 7.95 with 1800 containers); the new IPC namespace made by
+the thread too (in \`clone3\`, its mqueue superblock waited for the lock
+that the sysfs mount's walk holds): 7.09 -> 6.80 ms (10.37 -> 10.00); the
+devices rules through one open of each file, and no re-read of a cpuset
+cloned from its parent: 6.78 -> 6.66 ms (7.63 -> 7.46); the default /dev
+nodes checked by one stat instead of chmod and chown: 5.95 -> 5.82 ms; the
+cgroup hierarchies mounted by name from the new tmpfs: 6.86 -> 6.69 ms.  Against the
 growth with the number of containers: \`cgroup.clone_children\` on hull's
 cpuset levels (no \`cpuset.cpus\` write: 0.34 ms with 2000 cpusets) and an
 anonymous session keyring (a named one is looked up among all: 0.09 ms).
 Tried and dropped: bind mounts of the v1 cgroup directories as detached
 clones with one recursive \`mount_setattr\` (no measurable change); musl's
-malloc (it unmaps on free: TLB shootdowns).
+malloc (it unmaps on free: TLB shootdowns); cloning the container process
+before the network namespace exists, the thread handing it over (no change
+with 1800 containers, 0.25 ms slower on an empty host: the two CPUs are
+busy either way); the container process making its own v1 cgroups (0.65
+ms slower on an empty host: they no longer overlap the namespace); one
+tmpfs bound onto every masked directory (a bind mount costs what a new
+tmpfs does).
 MD
