@@ -266,6 +266,9 @@ static void prescan_reads_namespaces_and_sysfs(void **state) {
         assert_false(p.sysfs);
         p = prescan("{\"mounts\":[{\"type\":\"sys\\u0066s\"},{\"type\":\"sysfs\"}]}");
         assert_false(p.sysfs);
+        /* An escaped key could hide "path": no answer at all. */
+        p = prescan("{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"p\\u0061th\":\"/proc/1/ns/net\"}]}}");
+        assert_false(p.netns_new);
         const char *broken[] = { "", "[]", "{", "{\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}",
                               "{\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}}x",
                               "{\"linux\" {\"namespaces\":[{\"type\":\"network\"}]}}",

@@ -72,8 +72,17 @@ int hull_cgroup_v1_prepare_cpuset(const hull_cgroup_hier *h, bool own_top, hull_
                 if (!made && errno != EEXIST)
                         return hull_error_set(err, errno, "create cgroup %s", p);
                 static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
-                /* What we made under clone_children has the values already. */
-                for (size_t i = 0; !(made && cloning) && i < ELEMENTSOF(files); i++) {
+                /* What we made under clone_children has both values already,
+                 * unless the kernel refused to copy them (a sibling is
+                 * exclusive): then cpuset.cpus is empty.  One read tells. */
+                bool copied = false;
+                if (made && cloning) {
+                        _cleanup_free_ char *mine = hull_strdup_printf("%s/cpuset.cpus", p), *val = NULL;
+                        if (!mine)
+                                return hull_error_set(err, ENOMEM, "cgroup");
+                        copied = hull_read_file_at(AT_FDCWD, mine, 4096, &val, NULL) == 0 && val[0] && val[0] != '\n';
+                }
+                for (size_t i = 0; !copied && i < ELEMENTSOF(files); i++) {
                         _cleanup_free_ char *mine = hull_strdup_printf("%s/%s", p, files[i]), *val = NULL;
                         if (!mine)
                                 return hull_error_set(err, ENOMEM, "cgroup");

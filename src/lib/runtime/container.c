@@ -300,7 +300,7 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
 
         int ns_fds[_HULL_NS_MAX];
         hull_ns_fds_init(ns_fds);
-        /* The network namespace that peek_netns started: this config's? */
+        /* The network namespace that the prescan started: this config's? */
         if (!netns_made_ahead(spec))
                 hull_netns_ahead_done(netns);
         _cleanup_strv_ char **env = NULL;

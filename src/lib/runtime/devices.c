@@ -139,11 +139,15 @@ int hull_devices_create_default(hull_rootfs *r, hull_error **err) {
                         continue;
                 const char *name = default_devices[i].path + 5;
                 struct stat st;
-                if (fresh && sys_mknodat(devdir, name, S_IFCHR | 0666,
-                                         makedev(default_devices[i].major, default_devices[i].minor)) == 0 &&
-                    fstatat(devdir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_mode & 07777) == 0666 &&
-                    st.st_uid == 0 && st.st_gid == 0)
-                        continue;
+                if (fresh) {
+                        if (sys_mknodat(devdir, name, S_IFCHR | 0666,
+                                        makedev(default_devices[i].major, default_devices[i].minor)) == 0) {
+                                if (fstatat(devdir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_mode & 07777) == 0666 &&
+                                    st.st_uid == 0 && st.st_gid == 0)
+                                        continue;
+                        } else if (errno != EEXIST)
+                                return hull_error_set(err, errno, "mknod %s", default_devices[i].path);
+                }
                 int ret = hull_device_make(r, default_devices[i].path, 'c', default_devices[i].major,
                                            default_devices[i].minor, 0666, 0, 0, err);
                 if (ret < 0)

@@ -327,6 +327,59 @@ static bool is_v1_named(const char *controllers) {
         return hull_startswith(controllers, "name=");
 }
 
+/* mount_cgroup's hierarchies, in the new tmpfs topdir (the working directory
+ * too, in a cgroup namespace). */
+static int mount_hierarchies(hull_rootfs *r, const hull_spec_mount *m, const hull_mount_opts *o, unsigned long flags,
+                             int topdir, hull_error **err) {
+        const hull_cgroup *cg = r->cg;
+        for (size_t i = 0; i < cg->n; i++) {
+                const hull_cgroup_hier *h = &cg->h[i];
+                const char *name = h->v2 ? "unified" : h->controllers;
+                if (!h->v2 && is_v1_named(name))
+                        name += 5;
+                if (!*name || strchr(name, '/'))
+                        continue;
+                bool made = mkdirat(topdir, name, 0755) == 0;
+                if (!made && errno != EEXIST)
+                        return hull_error_set(err, errno, "create %s/%s", m->destination, name);
+                int r2;
+                if (r->cgroupns && made)
+                        r2 = sys_mount("cgroup", name, h->v2 ? "cgroup2" : "cgroup", flags, h->v2 ? NULL : h->controllers) < 0
+                                     ? -errno
+                                     : 0;
+                else {
+                        /* Not made just now (a co-mounted controller's link may
+                         * have the name): through an fd, never a symlink. */
+                        _cleanup_close_ int sub = openat(topdir, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+                        _cleanup_free_ char *dest = hull_strdup_printf("%s/%s", m->destination, name);
+                        if (sub < 0 || !dest)
+                                r2 = sub < 0 ? -errno : -ENOMEM;
+                        else if (r->cgroupns)
+                                r2 = hull_mount_at(r->rootfd, dest, sub, "cgroup", h->v2 ? "cgroup2" : "cgroup", flags,
+                                                   h->v2 ? NULL : h->controllers, NULL);
+                        else {
+                                int nfd = -1;
+                                r2 = hull_mount_at(r->rootfd, dest, sub, h->dir, NULL, MS_BIND | MS_REC, NULL, &nfd);
+                                if (r2 == 0) {
+                                        r2 = remount_bind(nfd, flags, o->clear);
+                                        close(nfd);
+                                }
+                        }
+                }
+                if (r2 < 0)
+                        return hull_error_set(err, -r2, "mount cgroup %s on %s/%s", h->controllers, m->destination, name);
+                /* Co-mounted controllers ("cpu,cpuacct") get a link per name. */
+                if (!h->v2 && strchr(name, ',')) {
+                        _cleanup_free_ char *dup = strdup(name);
+                        char *save = NULL;
+                        for (char *t = dup ? strtok_r(dup, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
+                                if (symlinkat(name, topdir, t) < 0 && errno != EEXIST)
+                                        return hull_error_set(err, errno, "link %s/%s", m->destination, t);
+                }
+        }
+        return 0;
+}
+
 /* A "cgroup" mount: cgroup2 on a v2 host; on v1 and hybrid hosts a tmpfs
  * with one directory per hierarchy, as runc does. */
 static int mount_cgroup(hull_rootfs *r, const hull_spec_mount *m, const hull_mount_opts *o, int target_fd,
@@ -370,45 +423,11 @@ static int mount_cgroup(hull_rootfs *r, const hull_spec_mount *m, const hull_mou
                 if (cwd < 0 || fchdir(topdir) < 0)
                         return hull_error_set(err, errno, "chdir to %s", m->destination);
         }
-        for (size_t i = 0; i < cg->n; i++) {
-                const hull_cgroup_hier *h = &cg->h[i];
-                const char *name = h->v2 ? "unified" : h->controllers;
-                if (!h->v2 && is_v1_named(name))
-                        name += 5;
-                if (!*name || strchr(name, '/'))
-                        continue;
-                if (mkdirat(topdir, name, 0755) < 0 && errno != EEXIST)
-                        return hull_error_set(err, errno, "create %s/%s", m->destination, name);
-                if (r->cgroupns)
-                        r2 = sys_mount("cgroup", name, h->v2 ? "cgroup2" : "cgroup", flags, h->v2 ? NULL : h->controllers) < 0
-                                     ? -errno
-                                     : 0;
-                else {
-                        int nfd = -1;
-                        _cleanup_close_ int sub = openat(topdir, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
-                        _cleanup_free_ char *dest = hull_strdup_printf("%s/%s", m->destination, name);
-                        if (sub < 0 || !dest)
-                                r2 = sub < 0 ? -errno : -ENOMEM;
-                        else
-                                r2 = hull_mount_at(r->rootfd, dest, sub, h->dir, NULL, MS_BIND | MS_REC, NULL, &nfd);
-                        if (r2 == 0) {
-                                r2 = remount_bind(nfd, flags, o->clear);
-                                close(nfd);
-                        }
-                }
-                if (r2 < 0)
-                        return hull_error_set(err, -r2, "mount cgroup %s on %s/%s", h->controllers, m->destination, name);
-                /* Co-mounted controllers ("cpu,cpuacct") get a link per name. */
-                if (!h->v2 && strchr(name, ',')) {
-                        _cleanup_free_ char *dup = strdup(name);
-                        char *save = NULL;
-                        for (char *t = dup ? strtok_r(dup, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
-                                if (symlinkat(name, topdir, t) < 0 && errno != EEXIST)
-                                        return hull_error_set(err, errno, "link %s/%s", m->destination, t);
-                }
-        }
-        if (cwd >= 0 && fchdir(cwd) < 0)
-                return hull_error_set(err, errno, "chdir back from %s", m->destination);
+        r2 = mount_hierarchies(r, m, o, flags, topdir, err);
+        if (cwd >= 0 && fchdir(cwd) < 0 && r2 == 0)
+                r2 = hull_error_set(err, errno, "chdir back from %s", m->destination);
+        if (r2 < 0)
+                return r2;
         if (flags & MS_RDONLY) {
                 r2 = remount_bind(top, flags | MS_RDONLY, o->clear);
                 if (r2 < 0) {

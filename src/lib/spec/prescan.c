@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A look at config.json's text before it is parsed: a recursive descent that
  * skips what it does not need, allocates nothing and reads nothing beyond
- * len.  Conservative: a document it cannot follow, or a compared string with
- * an escape in it, gives the zero answer. */
+ * len.  Conservative: a document it cannot follow, or a key with an escape in
+ * it, gives the zero answer; a compared value with an escape is left out of
+ * the answer. */
 #include "prescan.h"
 
 #include <string.h>
@@ -46,7 +47,8 @@ static bool string(cursor *c, raw *r) {
         while (c->p < c->end && *c->p != '"') {
                 if (*c->p == '\\') {
                         r->esc = true;
-                        c->p++;
+                        if (++c->p == c->end)
+                                break;
                 }
                 c->p++;
         }
@@ -72,8 +74,8 @@ static bool object(cursor *c, int (*member)(cursor *c, const raw *key, void *ud)
                 return c->depth--, true;
         for (;;) {
                 raw key;
-                if (!string(c, &key) || !eat(c, ':'))
-                        return false;
+                if (!string(c, &key) || key.esc || !eat(c, ':'))
+                        return false; /* no config key needs an escape: one would hide a key we look for */
                 int r = member ? member(c, &key, ud) : 0;
                 if (r < 0 || (r == 0 && !value(c)))
                         return false;
