@@ -231,12 +231,17 @@ static void create_cleanup(create_run *cr) {
         }
 }
 
-/* Whether the spec asks for a new network namespace that create makes on a
- * thread (hull_netns_ahead): one that no new user namespace owns, made by
- * root. */
+/* Whether a config that asks for a new network namespace (netns_new) and
+ * perhaps a user namespace gets it from create's thread (hull_netns_ahead):
+ * one that no new user namespace owns, made by root.  Asked of the prescan
+ * first, then of the parsed spec. */
+static bool netns_ahead(bool netns_new, bool userns) {
+        return netns_new && !userns && geteuid() == 0;
+}
+
 static bool netns_made_ahead(const hull_spec *spec) {
-        return spec->ns[HULL_NS_NETWORK].present && !spec->ns[HULL_NS_NETWORK].path &&
-               !spec->ns[HULL_NS_USER].present && geteuid() == 0;
+        return netns_ahead(spec->ns[HULL_NS_NETWORK].present && !spec->ns[HULL_NS_NETWORK].path,
+                           spec->ns[HULL_NS_USER].present);
 }
 
 /* Everything of create up to the container process waiting for start.
@@ -264,7 +269,7 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
          * parsed spec. */
         hull_spec_prescan pre;
         hull_spec_prescan_text(text, len, &pre);
-        if (pre.netns_new && !pre.userns && geteuid() == 0)
+        if (netns_ahead(pre.netns_new, pre.userns))
                 hull_netns_ahead_start(netns, pre.ipcns_new, pre.sysfs ? pre.sysfs_source : NULL, pre.sysfs_ro);
         if (hull_spec_parse(text, len, HULL_CONFIG_FILE, &spec, err) < 0)
                 return -EINVAL;

@@ -101,21 +101,25 @@ int hull_mount_opts_parse(char *const *options, hull_mount_opts *o) {
         return 0;
 }
 
+/* After a mount on dest: *ret_fd (unless NULL) gets the new mount.  The fd
+ * of the target still names the directory under it: reopen by path. */
+static int open_new_mount(int rootfd, const char *dest, int *ret_fd) {
+        if (!ret_fd)
+                return 0;
+        int fd = hull_open_in_root(rootfd, dest, O_PATH, 0);
+        if (fd < 0)
+                return fd;
+        *ret_fd = fd;
+        return 0;
+}
+
 int hull_mount_at(int rootfd, const char *dest, int target_fd, const char *source, const char *type,
                   unsigned long flags, const char *data, int *ret_fd) {
         char tp[HULL_FD_PATH_MAX];
         hull_fd_path(target_fd, tp, sizeof(tp));
         if (sys_mount(source, tp, type, flags, data) < 0)
                 return -errno;
-        if (!ret_fd)
-                return 0;
-        /* target_fd still names the directory under the new mount: reopen by
-         * path to get the mount itself. */
-        int fd = hull_open_in_root(rootfd, dest, O_PATH, 0);
-        if (fd < 0)
-                return fd;
-        *ret_fd = fd;
-        return 0;
+        return open_new_mount(rootfd, dest, ret_fd);
 }
 
 /* The flags a remount must keep: in a user namespace the kernel locks
@@ -342,11 +346,10 @@ static int mount_hierarchies(hull_rootfs *r, const hull_spec_mount *m, const hul
                 bool made = mkdirat(topdir, name, 0755) == 0;
                 if (!made && errno != EEXIST)
                         return hull_error_set(err, errno, "create %s/%s", m->destination, name);
+                const char *fstype = h->v2 ? "cgroup2" : "cgroup", *data = h->v2 ? NULL : h->controllers;
                 int r2;
                 if (r->cgroupns && made)
-                        r2 = sys_mount("cgroup", name, h->v2 ? "cgroup2" : "cgroup", flags, h->v2 ? NULL : h->controllers) < 0
-                                     ? -errno
-                                     : 0;
+                        r2 = sys_mount("cgroup", name, fstype, flags, data) < 0 ? -errno : 0;
                 else {
                         /* Not made just now (a co-mounted controller's link may
                          * have the name): through an fd, never a symlink. */
@@ -355,8 +358,7 @@ static int mount_hierarchies(hull_rootfs *r, const hull_spec_mount *m, const hul
                         if (sub < 0 || !dest)
                                 r2 = sub < 0 ? -errno : -ENOMEM;
                         else if (r->cgroupns)
-                                r2 = hull_mount_at(r->rootfd, dest, sub, "cgroup", h->v2 ? "cgroup2" : "cgroup", flags,
-                                                   h->v2 ? NULL : h->controllers, NULL);
+                                r2 = hull_mount_at(r->rootfd, dest, sub, "cgroup", fstype, flags, data, NULL);
                         else {
                                 int nfd = -1;
                                 r2 = hull_mount_at(r->rootfd, dest, sub, h->dir, NULL, MS_BIND | MS_REC, NULL, &nfd);
@@ -475,13 +477,7 @@ static int attach_sysfs(hull_rootfs *r, const char *dest, const char *source, in
         if (sys_mount_setattr(mnt, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0 ||
             sys_move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                 return -errno;
-        if (!ret_fd)
-                return 0;
-        int fd = hull_open_in_root(r->rootfd, dest, O_PATH, 0);
-        if (fd < 0)
-                return fd;
-        *ret_fd = fd;
-        return 0;
+        return open_new_mount(r->rootfd, dest, ret_fd);
 }
 
 static int mount_one(hull_rootfs *r, const hull_spec_mount *m, size_t idx, hull_error **err) {

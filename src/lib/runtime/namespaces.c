@@ -247,15 +247,16 @@ static int make_sysfs(const char *source, bool ro) {
         return mnt;
 }
 
-/* The thread's progress (n->stage), with futex waits on it. */
+/* The thread's progress (n->stage) and the caller's release (n->released):
+ * futex words, set with a wake and waited on. */
 enum { STAGE_RUNNING, STAGE_NETNS, STAGE_DONE };
 
-static void stage_set(hull_netns_ahead *n, int stage) {
-        __atomic_store_n(&n->stage, stage, __ATOMIC_RELEASE);
-        (void) syscall(SYS_futex, &n->stage, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+static void word_set(int *word, int v) {
+        __atomic_store_n(word, v, __ATOMIC_RELEASE);
+        (void) syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }
 
-static void stage_wait(int *word, int at_least) {
+static void word_wait(int *word, int at_least) {
         int v;
         while ((v = __atomic_load_n(word, __ATOMIC_ACQUIRE)) < at_least)
                 (void) syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, v, NULL, NULL, 0);
@@ -273,14 +274,14 @@ static void *netns_ahead_thread(void *userdata) {
                         n->ipc_fd = open("/proc/thread-self/ns/ipc", O_RDONLY | O_CLOEXEC);
                 n->lo_up = hull_ns_loopback_up() == 0;
         }
-        stage_set(n, STAGE_NETNS);
+        word_set(&n->stage, STAGE_NETNS);
         if (n->fd >= 0 && n->sysfs)
                 n->sysfs_fd = make_sysfs(n->sysfs_source, n->sysfs_ro);
-        stage_set(n, STAGE_DONE);
+        word_set(&n->stage, STAGE_DONE);
         /* Not gone before the caller says so: a thread's exit takes locks of
          * the C library, which a clone3 at that moment would leave taken in
          * the child for good. */
-        stage_wait(&n->released, 1);
+        word_wait(&n->released, 1);
         return NULL;
 }
 
@@ -318,7 +319,7 @@ void hull_netns_ahead_start(hull_netns_ahead *n, bool ipc, const char *sysfs_sou
 
 int hull_netns_ahead_take(hull_netns_ahead *n) {
         if (n->started)
-                stage_wait(&n->stage, STAGE_NETNS);
+                word_wait(&n->stage, STAGE_NETNS);
         if (n->fd < 0 && n->error)
                 hull_debug("network namespace made ahead: %s; clone3 makes it", strerror(n->error));
         return TAKE_FD(n->fd);
@@ -326,13 +327,13 @@ int hull_netns_ahead_take(hull_netns_ahead *n) {
 
 int hull_netns_ahead_take_ipc(hull_netns_ahead *n) {
         if (n->started)
-                stage_wait(&n->stage, STAGE_NETNS);
+                word_wait(&n->stage, STAGE_NETNS);
         return TAKE_FD(n->ipc_fd);
 }
 
 int hull_netns_ahead_take_sysfs(hull_netns_ahead *n) {
         if (n->started)
-                stage_wait(&n->stage, STAGE_DONE);
+                word_wait(&n->stage, STAGE_DONE);
         return TAKE_FD(n->sysfs_fd);
 }
 
@@ -347,8 +348,7 @@ void hull_netns_ahead_join(hull_netns_ahead *n) {
 void hull_netns_ahead_release(hull_netns_ahead *n) {
         if (!n->started)
                 return;
-        __atomic_store_n(&n->released, 1, __ATOMIC_RELEASE);
-        (void) syscall(SYS_futex, &n->released, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+        word_set(&n->released, 1);
 }
 
 void hull_netns_ahead_done(hull_netns_ahead *n) {
