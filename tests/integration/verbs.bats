@@ -191,6 +191,25 @@ teardown() { integration_teardown; }
         assert_no_leftovers "$CID"
 }
 
+@test "delete --force: kills a container that an attached run is running; run exits with its status" {
+        set_args sleep 1000
+        runtime run --bundle "$BUNDLE" "$CID" </dev/null >"$BATS_TEST_TMPDIR/run.out" 2>&1 &
+        local runner=$!
+        track_pid "$runner"
+        wait_status "$CID" running
+        pid=$(container_pid "$CID")
+        # Bounded: before the fix, delete waited for run's lock until the
+        # program ended by itself.
+        timeout 30 "$HULL_RUNTIME" --root "$ROOT" delete --force "$CID"
+        wait_for process_gone "$pid"
+        local rc=0
+        wait "$runner" || rc=$?
+        [ "$rc" -eq 137 ] # the program's SIGKILL, as a shell reports it
+        run runtime state "$CID"
+        [ "$status" -ne 0 ]
+        assert_no_leftovers "$CID"
+}
+
 @test "list: a table with ID PID STATUS BUNDLE CREATED columns; -q prints the ids" {
         set_args sleep 1000
         start_detached "$CID"

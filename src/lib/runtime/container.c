@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -753,16 +754,27 @@ int hull_container_run(hull_context *ctx, const char *id, const hull_create_opts
         }
         if (r == 0)
                 run_poststart(c);
+        bool deleted = false;
         if (r == 0 && !opts->detach) {
+                /* Not locked while the program runs: delete --force (which
+                 * locks) must act on a container that run started as on one
+                 * that start did, and run then only reports the exit. */
+                (void) flock(c->dir_fd, LOCK_UN);
                 int st = hull_attach_wait(cr.pid, cr.master, err);
                 if (st < 0)
                         r = st;
                 else
                         *ret_status = st;
+                /* The state dir by its fd: if a delete removed it meanwhile, a
+                 * new container may have the id (and the cgroup path) now. */
+                (void) flock(c->dir_fd, LOCK_EX);
+                deleted = faccessat(c->dir_fd, HULL_STATE_FILE, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT;
         }
         if (cr.master >= 0)
                 close(cr.master);
-        if (r < 0 || !opts->detach) {
+        if (deleted)
+                hull_debug("run %s: deleted while it ran", id);
+        else if (r < 0 || !opts->detach) {
                 _cleanup_error_ hull_error *derr = NULL;
                 if (container_destroy(c, r < 0 ? &derr : err) < 0 && r == 0)
                         r = hull_error_code(*err);
