@@ -42,6 +42,24 @@ attacker_cmd() {
         assert_no_leftovers "$CID"
 }
 
+@test "CVE-2019-5736: create moves onto the read-only clone of its binary without a second execve (its data copied, its code mapped from the clone)" {
+        set_args sleep 1000
+        runtime --debug --log "$BATS_TEST_TMPDIR/debug.log" create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1
+        grep -q 'running from a read-only clone of the binary, without an execve' "$BATS_TEST_TMPDIR/debug.log"
+        ! grep -q 're-executing' "$BATS_TEST_TMPDIR/debug.log"
+        # The container process, waiting for start, is the runtime's code:
+        # its exe is the binary's inode, its code is mapped from it, and no
+        # writable mapping of it is left (a re-exec would map .data from it).
+        pid=$(container_pid "$CID")
+        [ "$(stat -L -c %i "/proc/$pid/exe")" = "$(stat -c %i "$HULL_RUNTIME")" ]
+        ino=$(stat -c %i "$HULL_RUNTIME")
+        awk -v ino="$ino" '$5 == ino && $2 ~ /x/ { found = 1 } END { exit !found }' "/proc/$pid/maps"
+        ! awk -v ino="$ino" '$5 == ino && $2 ~ /w/ { found = 1 } END { exit !found }' "/proc/$pid/maps"
+        runtime start "$CID"
+        runtime delete --force "$CID"
+        assert_no_leftovers "$CID"
+}
+
 @test "CVE-2019-5736: the container cannot write the runtime binary through /proc/PID/exe during start (entrypoint #!/proc/self/exe, shared pid namespace)" {
         # Container A: the attacker, with its own pid namespace.
         set_args $(attacker_cmd --fifo /shared/fifo --scan-secs 8 --write-secs 8)

@@ -3,25 +3,36 @@
  * reaches /proc/PID/exe of a runtime process any other way) must not be able
  * to write the runtime's binary.  The container's first process and exec's
  * process are forks of the runtime, so the runtime makes sure it runs from a
- * copy no container can write before it forks them: it re-executes itself
- * from a read-only, detached bind mount of its binary (open_tree +
- * mount_setattr, no copy), or -- where it may not make mounts (unprivileged)
- * -- from a sealed memfd copy.  A write through /proc/PID/exe then fails with
- * EROFS or EPERM.  The cost is one execve, shown by bench/startup. */
+ * copy no container can write before it forks them: a read-only, detached
+ * bind mount of its binary (open_tree + mount_setattr, no copy), or -- where
+ * it may not make mounts (unprivileged) -- a sealed memfd copy.  A write
+ * through /proc/PID/exe then fails with EROFS or EPERM.
+ *
+ * To run from the clone, the runtime first tries to move its own mappings
+ * onto it and point /proc/self/exe at it (PR_SET_MM_EXE_FILE, which needs
+ * CAP_SYS_RESOURCE): the code and read-only data are mapped again from the
+ * clone, page for page the same bytes, and the pages written since the
+ * program started (its data, and the relocated RELRO) become anonymous
+ * copies.  Only when that is refused does it re-execute itself from the
+ * clone (execveat), which costs a whole execve (about 0.35 ms). */
 #include "exe-seal.h"
 
 #include <errno.h>
+#include <link.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -33,15 +44,18 @@
 #define F_SEAL_FUTURE_WRITE 0x0010
 #endif
 
-bool hull_exe_is_sealed(void) {
-        _cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return false;
+/* Whether fd, an open binary, is one no container can write. */
+static bool fd_is_sealed(int fd) {
         struct statvfs sv;
         if (fstatvfs(fd, &sv) == 0 && (sv.f_flag & ST_RDONLY))
                 return true; /* a read-only mount: ours, or the host's /usr */
         int seals = fcntl(fd, F_GET_SEALS);
         return seals > 0 && (seals & F_SEAL_WRITE);
+}
+
+bool hull_exe_is_sealed(void) {
+        _cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+        return fd >= 0 && fd_is_sealed(fd);
 }
 
 static int exec_fd(int fd, char **argv, char **envp) {
@@ -85,15 +99,215 @@ static int memfd_copy(void) {
         return TAKE_FD(mfd);
 }
 
+/* One mapping of the binary, from /proc/self/maps. */
+typedef struct {
+        uintptr_t start, end;
+        unsigned long long offset;
+        int prot;
+} exe_map;
+
+#define EXE_MAPS_MAX 32
+
+/* The mappings of the file (dev, ino) in /proc/self/maps: their count, or
+ * -errno (-E2BIG: more than fit). */
+static int exe_maps(dev_t dev, ino_t ino, exe_map *out, size_t max) {
+        _cleanup_close_ int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        char buf[16384];
+        size_t len = 0;
+        for (;;) {
+                ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        break;
+                len += (size_t) n;
+                if (len == sizeof(buf) - 1)
+                        return -E2BIG;
+        }
+        buf[len] = '\0';
+        size_t count = 0;
+        for (char *line = buf; *line; ) {
+                char *nl = strchr(line, '\n');
+                if (nl)
+                        *nl = '\0';
+                unsigned long start, end, maj, min, inode;
+                unsigned long long off;
+                char perms[5];
+                if (sscanf(line, "%lx-%lx %4s %llx %lx:%lx %lu", &start, &end, perms, &off, &maj, &min, &inode) == 7 &&
+                    inode == ino && (dev_t) makedev(maj, min) == dev) {
+                        if (count == max)
+                                return -E2BIG;
+                        out[count++] = (exe_map) {
+                                start, end, off,
+                                (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
+                                        (perms[2] == 'x' ? PROT_EXEC : 0),
+                        };
+                }
+                if (!nl)
+                        break;
+                line = nl + 1;
+        }
+        return (int) count;
+}
+
+/* The main program's RELRO range (written by its relocations, then made
+ * read-only), page-aligned; none: [0, 0). */
+typedef struct {
+        uintptr_t start, end;
+} relro_range;
+
+static int find_relro(struct dl_phdr_info *info, size_t size, void *data) {
+        (void) size;
+        relro_range *r = data;
+        for (int i = 0; i < info->dlpi_phnum; i++)
+                if (info->dlpi_phdr[i].p_type == PT_GNU_RELRO) {
+                        uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE);
+                        uintptr_t a = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+                        r->start = a & ~(page - 1);
+                        r->end = (a + info->dlpi_phdr[i].p_memsz + page - 1) & ~(page - 1);
+                }
+        return 1; /* the first object is the main program */
+}
+
+/* Replaces the anonymous-to-be mapping m by a copy of its bytes (the copy is
+ * made aside and moved over it in one mremap).  Nothing else may write the
+ * range meanwhile: the caller is single-threaded and uses its stack. */
+static int remap_copy(const exe_map *m) {
+        size_t len = m->end - m->start;
+        void *tmp = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (tmp == MAP_FAILED)
+                return -errno;
+        memcpy(tmp, (const void *) m->start, len);
+        if ((m->prot != (PROT_READ | PROT_WRITE) && mprotect(tmp, len, m->prot) < 0) ||
+            mremap(tmp, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, (void *) m->start) == MAP_FAILED) {
+                int e = errno;
+                munmap(tmp, len);
+                return -e;
+        }
+        return 0;
+}
+
+/* prctl(PR_SET_MM, PR_SET_MM_MAP)'s argument (struct prctl_mm_map). */
+typedef struct {
+        uint64_t start_code, end_code, start_data, end_data, start_brk, brk, start_stack, arg_start, arg_end,
+                env_start, env_end;
+        uint64_t *auxv;
+        uint32_t auxv_size, exe_fd;
+} hull_prctl_mm_map;
+
+#ifndef PR_SET_MM_MAP
+#define PR_SET_MM_MAP 14
+#endif
+
+/* Points /proc/self/exe at fd.  PR_SET_MM_EXE_FILE would need
+ * CAP_SYS_RESOURCE; PR_SET_MM_MAP (checkpoint/restore's) needs CAP_SYS_ADMIN
+ * or CAP_CHECKPOINT_RESTORE, which the runtime has, and sets the memory
+ * layout too: it gets the values it has now, read from /proc/self/stat. */
+static int set_exe_file(int fd) {
+        char buf[1024];
+        _cleanup_close_ int sfd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+        if (sfd < 0)
+                return -errno;
+        ssize_t n = read(sfd, buf, sizeof(buf) - 1);
+        if (n <= 0)
+                return n < 0 ? -errno : -EIO;
+        buf[n] = '\0';
+        /* Fields from 3 on, after "pid (comm)"; comm may hold anything. */
+        char *p = strrchr(buf, ')');
+        if (!p)
+                return -EIO;
+        unsigned long long v[64] = { 0 };
+        int field = 3;
+        for (p++; *p && field < 53; field++) {
+                while (*p == ' ')
+                        p++;
+                char *end;
+                v[field] = strtoull(p, &end, 10);
+                p = end;
+                while (*p && *p != ' ')
+                        p++;
+        }
+        if (field < 52)
+                return -EIO;
+        hull_prctl_mm_map m = {
+                .start_code = v[26], .end_code = v[27], .start_stack = v[28],
+                .start_data = v[45], .end_data = v[46], .start_brk = v[47],
+                .arg_start = v[48], .arg_end = v[49], .env_start = v[50], .env_end = v[51],
+                .brk = (uint64_t) syscall(SYS_brk, 0), .exe_fd = (uint32_t) fd,
+        };
+        if (prctl(PR_SET_MM, PR_SET_MM_MAP, &m, sizeof(m), 0) < 0)
+                return -errno;
+        return 0;
+}
+
+/* Moves this process onto the clone `tree` (an O_PATH fd) of its binary `exe`
+ * without an execve (see the top of this file).  A failure leaves the
+ * process consistent, still running from `exe`: every step replaces one
+ * mapping by the same bytes. */
+static int switch_to(int exe, int tree) {
+#if defined(__SANITIZE_ADDRESS__)
+        (void) exe, (void) tree;
+        return -ENOTSUP; /* ASan's globals have poisoned gaps that a copy reads */
+#else
+        struct stat st;
+        if (fstat(exe, &st) < 0)
+                return -errno;
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", tree);
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        struct stat cst;
+        if (fstat(fd, &cst) < 0)
+                return -errno;
+        if (cst.st_ino != st.st_ino || cst.st_dev != st.st_dev)
+                return -ESTALE;
+        exe_map maps[EXE_MAPS_MAX];
+        int n = exe_maps(st.st_dev, st.st_ino, maps, EXE_MAPS_MAX);
+        if (n < 0)
+                return n;
+        if (n == 0)
+                return -ENOENT;
+        relro_range relro = { 0, 0 };
+        dl_iterate_phdr(find_relro, &relro);
+        for (int i = 0; i < n; i++) {
+                const exe_map *m = &maps[i];
+                bool written = (m->prot & PROT_WRITE) || (m->start < relro.end && relro.start < m->end);
+                if (written) {
+                        int r = remap_copy(m);
+                        if (r < 0)
+                                return r;
+                } else if (mmap((void *) m->start, m->end - m->start, m->prot, MAP_PRIVATE | MAP_FIXED, fd,
+                                (off_t) m->offset) == MAP_FAILED)
+                        return -errno;
+        }
+        return set_exe_file(fd);
+#endif
+}
+
 int hull_exe_seal(char **argv, char **envp, hull_error **err) {
-        if (hull_exe_is_sealed())
+        _cleanup_close_ int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+        if (exe >= 0 && fd_is_sealed(exe))
                 return 0;
+        bool cloned = true;
         int fd = ro_clone();
         if (fd < 0) {
                 hull_debug("exe seal: read-only clone of the binary: %s; copying it to a sealed memfd", strerror(-fd));
+                cloned = false;
                 fd = memfd_copy();
                 if (fd < 0)
                         return hull_error_set(err, -fd, "protect the runtime binary (CVE-2019-5736): copy it");
+        }
+        if (cloned) {
+                int r = exe < 0 ? -EBADF : switch_to(exe, fd);
+                if (r == 0) {
+                        close(fd);
+                        hull_debug("exe seal: running from a read-only clone of the binary, without an execve");
+                        return 0;
+                }
+                hull_debug("exe seal: moving onto the read-only clone: %s; re-executing from it", strerror(-r));
         }
         int r = exec_fd(fd, argv, envp);
         close(fd);
