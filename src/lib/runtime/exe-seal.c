@@ -53,11 +53,6 @@ static bool fd_is_sealed(int fd) {
         return seals > 0 && (seals & F_SEAL_WRITE);
 }
 
-bool hull_exe_is_sealed(void) {
-        _cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-        return fd >= 0 && fd_is_sealed(fd);
-}
-
 static int exec_fd(int fd, char **argv, char **envp) {
         syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
         return -errno;
