@@ -94,6 +94,14 @@ static int memfd_copy(void) {
         return TAKE_FD(mfd);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+/* The sanitizer build re-executes: ASan's globals have poisoned gaps that
+ * the copy of the data would read. */
+static int switch_to(int exe, int tree) {
+        (void) exe, (void) tree;
+        return -ENOTSUP;
+}
+#else
 /* One mapping of the binary, from /proc/self/maps. */
 typedef struct {
         uintptr_t start, end;
@@ -242,10 +250,6 @@ static int set_exe_file(int fd) {
  * process consistent, still running from `exe`: every step replaces one
  * mapping by the same bytes. */
 static int switch_to(int exe, int tree) {
-#if defined(__SANITIZE_ADDRESS__)
-        (void) exe, (void) tree;
-        return -ENOTSUP; /* ASan's globals have poisoned gaps that a copy reads */
-#else
         struct stat st;
         if (fstat(exe, &st) < 0)
                 return -errno;
@@ -279,8 +283,8 @@ static int switch_to(int exe, int tree) {
                         return -errno;
         }
         return set_exe_file(fd);
-#endif
 }
+#endif
 
 int hull_exe_seal(char **argv, char **envp, hull_error **err) {
         _cleanup_close_ int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
