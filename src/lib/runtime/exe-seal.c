@@ -9,17 +9,21 @@
  * through /proc/PID/exe then fails with EROFS or EPERM.
  *
  * To run from the clone, the runtime first tries to move its own mappings
- * onto it and point /proc/self/exe at it (PR_SET_MM_EXE_FILE, which needs
- * CAP_SYS_RESOURCE): the code and read-only data are mapped again from the
- * clone, page for page the same bytes, and the pages written since the
- * program started (its data, and the relocated RELRO) become anonymous
- * copies.  Only when that is refused does it re-execute itself from the
- * clone (execveat), which costs a whole execve (about 0.35 ms). */
+ * onto it and point /proc/self/exe at it: the code and read-only data are
+ * mapped again from the clone, page for page the same bytes, the pages
+ * written since the program started (its data, and the relocated RELRO)
+ * become anonymous copies, and prctl(PR_SET_MM, PR_SET_MM_MAP) sets the exe
+ * (Linux 3.18, CONFIG_CHECKPOINT_RESTORE; CAP_SYS_ADMIN or, since 5.9,
+ * CAP_CHECKPOINT_RESTORE in the runtime's user namespace; the kernel allows it
+ * only once no mapping of the old path is left).  Only when that is refused
+ * does it re-execute itself from the clone (execveat), which costs a whole
+ * execve (about 0.35 ms). */
 #include "exe-seal.h"
 
 #include <errno.h>
-#include <link.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <link.h>
 #include <linux/magic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,8 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -111,9 +115,25 @@ typedef struct {
 
 #define EXE_MAPS_MAX 32
 
-/* The mappings of the file (dev, ino) in /proc/self/maps: their count, or
- * -errno (-E2BIG: more than fit). */
-static int exe_maps(dev_t dev, ino_t ino, exe_map *out, size_t max) {
+/* Whether a /proc/self/maps line of inode st->st_ino names the binary: by its
+ * device, or -- where the device shown is not the one stat gives (btrfs
+ * subvolumes, overlayfs) -- by its path. */
+static bool maps_line_is_exe(const struct stat *st, unsigned long maj, unsigned long min, const char *name) {
+        if ((dev_t) makedev(maj, min) == st->st_dev)
+                return true;
+        char self[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (n <= 0)
+                return false;
+        self[n] = '\0';
+        while (*name == ' ')
+                name++;
+        return strcmp(name, self) == 0;
+}
+
+/* The mappings of the binary (st: its stat) in /proc/self/maps: their count,
+ * or -errno (-E2BIG: more than fit). */
+static int exe_maps(const struct stat *st, exe_map *out, size_t max) {
         _cleanup_close_ int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
@@ -138,8 +158,10 @@ static int exe_maps(dev_t dev, ino_t ino, exe_map *out, size_t max) {
                 unsigned long start, end, maj, min, inode;
                 unsigned long long off;
                 char perms[5];
-                if (sscanf(line, "%lx-%lx %4s %llx %lx:%lx %lu", &start, &end, perms, &off, &maj, &min, &inode) == 7 &&
-                    inode == ino && (dev_t) makedev(maj, min) == dev) {
+                int name = 0;
+                if (sscanf(line, "%lx-%lx %4s %llx %lx:%lx %lu%n", &start, &end, perms, &off, &maj, &min, &inode,
+                           &name) == 7 &&
+                    inode == st->st_ino && maps_line_is_exe(st, maj, min, line + name)) {
                         if (count == max)
                                 return -E2BIG;
                         out[count++] = (exe_map) {
@@ -162,7 +184,6 @@ typedef struct {
 } relro_range;
 
 static int find_relro(struct dl_phdr_info *info, size_t size, void *data) {
-        (void) size;
         relro_range *r = data;
         for (int i = 0; i < info->dlpi_phnum; i++)
                 if (info->dlpi_phdr[i].p_type == PT_GNU_RELRO) {
@@ -200,22 +221,35 @@ typedef struct {
         uint32_t auxv_size, exe_fd;
 } hull_prctl_mm_map;
 
+_Static_assert(sizeof(hull_prctl_mm_map) == 11 * sizeof(uint64_t) + sizeof(void *) + 2 * sizeof(uint32_t),
+               "struct prctl_mm_map");
+
 #ifndef PR_SET_MM_MAP
 #define PR_SET_MM_MAP 14
+#define PR_SET_MM_MAP_SIZE 15
 #endif
+
+/* Whether the kernel has PR_SET_MM_MAP with our struct: asked before any
+ * mapping is moved, so that a kernel without it costs no work. */
+static bool have_mm_map(void) {
+        unsigned size = 0;
+        return prctl(PR_SET_MM, PR_SET_MM_MAP_SIZE, &size, 0, 0) == 0 && size == sizeof(hull_prctl_mm_map);
+}
 
 /* Points /proc/self/exe at fd.  PR_SET_MM_EXE_FILE would need
  * CAP_SYS_RESOURCE; PR_SET_MM_MAP (checkpoint/restore's) needs CAP_SYS_ADMIN
  * or CAP_CHECKPOINT_RESTORE, which the runtime has, and sets the memory
  * layout too: it gets the values it has now, read from /proc/self/stat. */
 static int set_exe_file(int fd) {
-        char buf[1024];
+        char buf[4096];
         _cleanup_close_ int sfd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
         if (sfd < 0)
                 return -errno;
         ssize_t n = read(sfd, buf, sizeof(buf) - 1);
         if (n <= 0)
                 return n < 0 ? -errno : -EIO;
+        if (buf[n - 1] != '\n')
+                return -EIO; /* not the whole line */
         buf[n] = '\0';
         /* Fields from 3 on, after "pid (comm)"; comm may hold anything. */
         char *p = strrchr(buf, ')');
@@ -246,10 +280,15 @@ static int set_exe_file(int fd) {
 }
 
 /* Moves this process onto the clone `tree` (an O_PATH fd) of its binary `exe`
- * without an execve (see the top of this file).  A failure leaves the
- * process consistent, still running from `exe`: every step replaces one
- * mapping by the same bytes. */
+ * without an execve (see the top of this file).  Every step replaces one
+ * mapping by the same bytes, so a step the kernel refuses leaves a process
+ * that still runs (from `exe`, which the caller then re-executes from the
+ * clone).  Only a MAP_FIXED mmap or mremap that fails for want of memory
+ * after the kernel unmapped the old range could leave a hole: the process
+ * would then die, before any container exists. */
 static int switch_to(int exe, int tree) {
+        if (!have_mm_map())
+                return -ENOTSUP;
         struct stat st;
         if (fstat(exe, &st) < 0)
                 return -errno;
@@ -264,7 +303,7 @@ static int switch_to(int exe, int tree) {
         if (cst.st_ino != st.st_ino || cst.st_dev != st.st_dev)
                 return -ESTALE;
         exe_map maps[EXE_MAPS_MAX];
-        int n = exe_maps(st.st_dev, st.st_ino, maps, EXE_MAPS_MAX);
+        int n = exe_maps(&st, maps, EXE_MAPS_MAX);
         if (n < 0)
                 return n;
         if (n == 0)
