@@ -98,7 +98,12 @@ static int memfd_copy(void) {
         return TAKE_FD(mfd);
 }
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(hwaddress_sanitizer)
+#define HULL_EXE_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_HWADDRESS__) || defined(HULL_EXE_ASAN)
 /* The sanitizer build re-executes: ASan's globals have poisoned gaps that
  * the copy of the data would read. */
 static int switch_to(int exe, int tree) {
