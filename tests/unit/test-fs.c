@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -147,6 +148,27 @@ static void read_file_limit(void **state) {
         close(r);
 }
 
+/* /proc/PID/stat by field number, with a command that has spaces and
+ * parentheses (this test's own comm, set below). */
+static void proc_stat_fields(void **state) {
+        (void) state;
+        assert_int_equal(prctl(PR_SET_NAME, "a) (b c", 0, 0, 0), 0);
+        char st = 0;
+        unsigned long long v[23];
+        assert_int_equal(hull_proc_stat(0, &st, v, 23), 23);
+        assert_int_equal(st, 'R');
+        assert_int_equal(v[4], (unsigned long long) getppid()); /* ppid */
+        assert_int_equal(v[5], (unsigned long long) getpgrp()); /* pgrp */
+        unsigned long long w[23];
+        assert_int_equal(hull_proc_stat(getpid(), NULL, w, 23), 23);
+        assert_int_equal(w[22], v[22]); /* starttime */
+        unsigned long long all[64];
+        int n = hull_proc_stat(0, NULL, all, 64);
+        assert_true(n >= 52 && n < 64); /* fields up to 52 since Linux 3.5 */
+        assert_int_equal(all[n], 0);     /* nothing past the last */
+        assert_int_equal(hull_proc_stat(999999999, NULL, v, 23), -ENOENT);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(mkpath_creates_dirs_and_file, setup, teardown),
@@ -156,6 +178,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(write_atomic_and_read, setup, teardown),
                 cmocka_unit_test_setup_teardown(rm_rf_does_not_follow_symlinks, setup, teardown),
                 cmocka_unit_test_setup_teardown(read_file_limit, setup, teardown),
+                cmocka_unit_test(proc_stat_fields),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/sys.h"
 
@@ -122,39 +123,32 @@ typedef struct {
 
 /* Whether a /proc/self/maps line of inode st->st_ino names the binary: by its
  * device, or -- where the device shown is not the one stat gives (btrfs
- * subvolumes, overlayfs) -- by its path. */
-static bool maps_line_is_exe(const struct stat *st, unsigned long maj, unsigned long min, const char *name) {
+ * subvolumes, overlayfs) -- by its path.  self: the binary's path, read into
+ * it (PATH_MAX bytes, "" until then) the first time it is needed. */
+static bool maps_line_is_exe(const struct stat *st, unsigned long maj, unsigned long min, const char *name,
+                             char *self) {
         if ((dev_t) makedev(maj, min) == st->st_dev)
                 return true;
-        char self[PATH_MAX];
-        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-        if (n <= 0)
-                return false;
-        self[n] = '\0';
+        if (!*self) {
+                ssize_t n = readlink("/proc/self/exe", self, PATH_MAX - 1);
+                if (n <= 0)
+                        return false;
+                self[n] = '\0';
+        }
         while (*name == ' ')
                 name++;
         return strcmp(name, self) == 0;
 }
 
 /* The mappings of the binary (st: its stat) in /proc/self/maps: their count,
- * or -errno (-E2BIG: more than fit). */
+ * or -errno (-E2BIG: more than fit, -EFBIG: a longer list than any binary of
+ * ours makes). */
 static int exe_maps(const struct stat *st, exe_map *out, size_t max) {
-        _cleanup_close_ int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        char buf[16384];
-        size_t len = 0;
-        for (;;) {
-                ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
-                if (n < 0)
-                        return -errno;
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-                if (len == sizeof(buf) - 1)
-                        return -E2BIG;
-        }
-        buf[len] = '\0';
+        _cleanup_free_ char *buf = NULL;
+        int r = hull_read_file_at(AT_FDCWD, "/proc/self/maps", 16384, &buf, NULL);
+        if (r < 0)
+                return r;
+        char self[PATH_MAX] = "";
         size_t count = 0;
         for (char *line = buf; *line; ) {
                 char *nl = strchr(line, '\n');
@@ -166,7 +160,7 @@ static int exe_maps(const struct stat *st, exe_map *out, size_t max) {
                 int name = 0;
                 if (sscanf(line, "%lx-%lx %4s %llx %lx:%lx %lu%n", &start, &end, perms, &off, &maj, &min, &inode,
                            &name) == 7 &&
-                    inode == st->st_ino && maps_line_is_exe(st, maj, min, line + name)) {
+                    inode == st->st_ino && maps_line_is_exe(st, maj, min, line + name, self)) {
                         if (count == max)
                                 return -E2BIG;
                         out[count++] = (exe_map) {
@@ -246,32 +240,11 @@ static bool have_mm_map(void) {
  * or CAP_CHECKPOINT_RESTORE, which the runtime has, and sets the memory
  * layout too: it gets the values it has now, read from /proc/self/stat. */
 static int set_exe_file(int fd) {
-        char buf[4096];
-        _cleanup_close_ int sfd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-        if (sfd < 0)
-                return -errno;
-        ssize_t n = read(sfd, buf, sizeof(buf) - 1);
-        if (n <= 0)
-                return n < 0 ? -errno : -EIO;
-        if (buf[n - 1] != '\n')
-                return -EIO; /* not the whole line */
-        buf[n] = '\0';
-        /* Fields from 3 on, after "pid (comm)"; comm may hold anything. */
-        char *p = strrchr(buf, ')');
-        if (!p)
-                return -EIO;
-        unsigned long long v[64] = { 0 };
-        int field = 3;
-        for (p++; *p && field < 53; field++) {
-                while (*p == ' ')
-                        p++;
-                char *end;
-                v[field] = strtoull(p, &end, 10);
-                p = end;
-                while (*p && *p != ' ')
-                        p++;
-        }
-        if (field < 52)
+        unsigned long long v[52]; /* the layout is in fields 26-28 and 45-51 */
+        int r = hull_proc_stat(0, NULL, v, ELEMENTSOF(v));
+        if (r < 0)
+                return r;
+        if (r < (int) ELEMENTSOF(v))
                 return -EIO;
         hull_prctl_mm_map m = {
                 .start_code = v[26], .end_code = v[27], .start_stack = v[28],

@@ -54,28 +54,16 @@ char *hull_now_rfc3339(void) {
 }
 
 int hull_proc_start_time(pid_t pid, unsigned long long *ret) {
-        char path[64];
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
-        _cleanup_free_ char *text = NULL;
-        int r = hull_read_file_at(AT_FDCWD, path, 8192, &text, NULL);
+        char state;
+        unsigned long long v[23]; /* starttime is field 22 */
+        int r = hull_proc_stat(pid, &state, v, ELEMENTSOF(v));
         if (r < 0)
                 return r;
-        /* The command may contain spaces and parentheses: parse after the last ')'. */
-        char *p = strrchr(text, ')');
-        if (!p || p[1] != ' ')
-                return -EINVAL;
-        p += 2;
-        char state = *p;
         if (state == 'Z' || state == 'X')
                 return -ESRCH;
-        /* Fields after the state: ppid(4) ... starttime(22): skip 19 more. */
-        for (int field = 3; field < 22; field++) {
-                p = strchr(p, ' ');
-                if (!p)
-                        return -EINVAL;
-                p++;
-        }
-        *ret = strtoull(p, NULL, 10);
+        if (r < (int) ELEMENTSOF(v))
+                return -EINVAL;
+        *ret = v[22];
         return 0;
 }
 

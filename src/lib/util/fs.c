@@ -66,6 +66,35 @@ int hull_read_file_at(int dfd, const char *path, size_t max, char **ret, size_t 
         return 0;
 }
 
+int hull_proc_stat(pid_t pid, char *state, unsigned long long *v, size_t n) {
+        char path[64];
+        if (pid > 0)
+                snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+        else
+                snprintf(path, sizeof(path), "/proc/self/stat");
+        _cleanup_free_ char *text = NULL;
+        int r = hull_read_file_at(AT_FDCWD, path, 8192, &text, NULL);
+        if (r < 0)
+                return r;
+        char *p = strrchr(text, ')');
+        if (!p || p[1] != ' ')
+                return -EINVAL;
+        p += 2;
+        if (state)
+                *state = *p;
+        for (size_t i = 0; i < n; i++)
+                v[i] = 0;
+        size_t field = 3;
+        for (;;) {
+                p = strchr(p, ' ');
+                if (!p || field + 1 >= n)
+                        break;
+                field++;
+                v[field] = strtoull(++p, NULL, 10);
+        }
+        return (int) field + 1;
+}
+
 /* One write(2) of all of data: a cgroup or proc file takes each write as
  * one value. */
 static int write_once(int fd, const char *data, size_t len) {

@@ -11,6 +11,13 @@
  * buffer.  Returns 0 or -errno; *ret is owned by the caller. */
 int hull_read_file_at(int dfd, const char *path, size_t max, char **ret, size_t *ret_len);
 
+/* Reads /proc/PID/stat (pid 0: this process's): *state (when not NULL) gets
+ * field 3, v[i] the number in field i for 4 <= i < n.  The command (field 2)
+ * may hold spaces and parentheses: fields are counted after its last ')'.
+ * Returns the number of fields read plus one (n when the line has them all;
+ * v[i] is 0 beyond), or -errno. */
+int hull_proc_stat(pid_t pid, char *state, unsigned long long *v, size_t n);
+
 /* Writes a string to an existing file (a /proc or cgroup knob): one write(2).
  * Returns 0 or -errno. */
 int hull_write_file_at(int dfd, const char *path, const char *data, size_t len);
