@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "util/json.h"
 
 const cli_verb cli_verb_list = { "list", "[options]", "List the containers in the state directory.", cli_list };
 
@@ -33,12 +34,12 @@ int cli_list(hull_context *ctx, int argc, char **argv) {
                 json_t *arr = json_array();
                 for (size_t i = 0; i < n; i++) {
                         char *s = hull_state_to_json(v[i]);
-                        json_t *o = s ? json_loads(s, 0, NULL) : NULL;
+                        json_t *o = s ? hull_json_loads(s, 0, NULL) : NULL;
                         free(s);
                         if (o)
                                 json_array_append_new(arr, o);
                 }
-                char *out = json_dumps(arr, JSON_PRESERVE_ORDER | JSON_COMPACT);
+                char *out = hull_json_dumps(arr, JSON_PRESERVE_ORDER | JSON_COMPACT);
                 json_decref(arr);
                 puts(out ? out : "[]");
                 free(out);

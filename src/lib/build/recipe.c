@@ -15,6 +15,7 @@
 #include "image/image.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/strv.h"
 
 #define MAX_PORTS 65536
@@ -357,9 +358,10 @@ static int json_form(parser *p, const src *s, size_t i, bool subst) {
         if (k < s->len && s->s[k] != '"' && s->s[k] != ']')
                 return 0;
         json_error_t je;
-        json_t *a = json_loadb(s->s + i, s->len - i, JSON_DECODE_ANY, &je);
+        json_t *a = hull_json_loadb(s->s + i, s->len - i, JSON_DECODE_ANY, &je);
         if (!a) {
-                size_t off = je.position > 0 ? (size_t) je.position - 1 : 0;
+                /* hull_json_loadb's position is the offset of the fault. */
+                size_t off = je.position > 0 ? (size_t) je.position : 0;
                 return fail_at(p, src_pos(s, i + off), "bad JSON form: %s", je.text);
         }
         int r = 0;

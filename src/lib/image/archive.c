@@ -29,6 +29,7 @@
 #include "unpack.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/strv.h"
 
@@ -800,7 +801,7 @@ static int load_docker(loader *L, const char *name, hull_error **err) {
         if (r < 0)
                 return r;
         json_error_t je;
-        json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+        json_t *root = hull_json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
         if (!json_is_array(root) || json_array_size(root) == 0) {
                 json_decref(root);
                 return invalid(err, "manifest.json in the archive: expected a non-empty array of images%s%s", root ? "" : ": ",

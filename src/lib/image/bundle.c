@@ -21,6 +21,7 @@
 #include "unpack.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/strv.h"
 
@@ -345,7 +346,7 @@ static int wrap_with_init(json_t *root, const char *init_path, hull_error **err)
 static int make_config(const hull_image_config *c, int rootfd, bool rootless, const char *init_path, char **ret,
                        hull_error **err) {
         _cleanup_free_ char *def = hull_spec_default_json(rootless, getuid(), getgid());
-        json_t *root = def ? json_loads(def, 0, NULL) : NULL;
+        json_t *root = def ? hull_json_loads(def, 0, NULL) : NULL;
         json_t *process = json_object_get(root, "process");
         if (!root || !process) {
                 json_decref(root);

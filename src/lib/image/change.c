@@ -10,6 +10,7 @@
 
 #include "image.h"
 #include "util/cleanup.h"
+#include "util/json.h"
 #include "util/strv.h"
 
 static int bad(hull_error **err, const char *line, const char *why) {
@@ -81,7 +82,7 @@ static int words(const char *p, char ***ret) {
 static int json_form(const char *arg, char ***ret) {
         if (*arg != '[')
                 return 0;
-        json_t *a = json_loads(arg, JSON_DECODE_ANY, NULL);
+        json_t *a = hull_json_loads(arg, JSON_DECODE_ANY, NULL);
         if (!json_is_array(a)) {
                 json_decref(a);
                 return 0;

@@ -17,6 +17,7 @@
 #include "manifest.h"
 #include "tar.h"
 #include "util/cleanup.h"
+#include "util/json.h"
 #include "util/strv.h"
 
 void hull_image_opts_init(hull_image_opts *o) {
@@ -495,7 +496,7 @@ int hull_image_append(hull_store *s, const char *base, int dirfd, const char *re
                                 err, hull_error_set_raw(err, EINVAL, "base image %s: %zu layers but %zu diff_ids", base, bm->n_layers, bc->n_diff_ids),
                                 HULL_IMAGE_EXIT_INVALID);
                 }
-                cfg = json_loads(bjson, 0, NULL);
+                cfg = hull_json_loads(bjson, 0, NULL);
                 m->layers = calloc(bm->n_layers + 1, sizeof(hull_descriptor));
                 if (!cfg || !m->layers) {
                         json_decref(cfg);

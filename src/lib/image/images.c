@@ -9,6 +9,7 @@
 #include "layout.h"
 #include "manifest.h"
 #include "util/cleanup.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/strv.h"
 
@@ -121,8 +122,8 @@ int hull_image_inspect(hull_store *s, const char *ref, char **ret, hull_error **
         json_object_set_new(doc, "Digest", json_string(d.digest));
         json_object_set_new(doc, "Tags", tags);
         json_object_set_new(doc, "Size", json_integer((json_int_t) size));
-        json_object_set_new(doc, "Manifest", json_loads(mjson, 0, NULL));
-        json_object_set_new(doc, "Config", json_loads(cjson, 0, NULL));
+        json_object_set_new(doc, "Manifest", hull_json_loads(mjson, 0, NULL));
+        json_object_set_new(doc, "Config", hull_json_loads(cjson, 0, NULL));
         *ret = json_dumps(doc, JSON_INDENT(2));
         json_decref(doc);
         r = *ret ? 0 : hull_error_set(err, ENOMEM, "inspect %s", ref);

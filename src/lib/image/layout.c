@@ -18,6 +18,7 @@
 #include "strset.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/strv.h"
 #include "util/sys.h"
@@ -209,7 +210,7 @@ int hull_store_open(const char *path, unsigned flags, hull_store **ret, hull_err
                                  : hull_error_set(err, -r, "read %s/oci-layout", path);
                 return hull_image_error_status(err, r, r == -ENOENT ? HULL_IMAGE_EXIT_NOT_FOUND : HULL_IMAGE_EXIT_FAILURE);
         }
-        json_t *lj = json_loads(layout, 0, NULL);
+        json_t *lj = hull_json_loads(layout, 0, NULL);
         const char *ver = json_string_value(json_object_get(lj, "imageLayoutVersion"));
         bool ok = ver && strncmp(ver, "1.", 2) == 0;
         json_decref(lj);
@@ -900,7 +901,7 @@ int hull_store_txn_commit(hull_store_txn *t, hull_error **err) {
         json_t *root = NULL;
         int r = hull_read_file_at(s->dfd, "index.json", HULL_JSON_MAX, &old, &len);
         if (r == -ENOENT)
-                root = json_loads(EMPTY_INDEX, 0, NULL);
+                root = hull_json_loads(EMPTY_INDEX, 0, NULL);
         else if (r < 0)
                 return hull_error_set(err, -r, "read %s/index.json", s->path);
         else {
@@ -911,7 +912,7 @@ int hull_store_txn_commit(hull_store_txn *t, hull_error **err) {
                 snprintf(where, sizeof(where), "%s/index.json", s->path);
                 if ((r = hull_index_parse(old, len, where, &x, err)) < 0)
                         return r;
-                root = json_loadb(old, len, 0, NULL);
+                root = hull_json_loadb(old, len, 0, NULL);
         }
         json_t *ms = json_object_get(root, "manifests");
         if (!root || !json_is_array(ms)) {

@@ -13,6 +13,7 @@
 #include "image.h"
 #include "stream.h"
 #include "util/cleanup.h"
+#include "util/json.h"
 #include "util/strv.h"
 
 #define PATH_BUF 256
@@ -61,7 +62,7 @@ static const char *type_name(const json_t *v) {
 
 static int load(pctx *c, const char *json, size_t len, json_t **ret) {
         json_error_t je;
-        json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+        json_t *root = hull_json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
         if (!root)
                 return fail(c, "", "invalid JSON at line %d, column %d: %s", je.line, je.column, je.text);
         if (!json_is_object(root)) {

@@ -18,6 +18,7 @@
 #include "container.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/strv.h"
 
@@ -200,7 +201,7 @@ int hull_container_load(hull_context *ctx, const char *id, unsigned flags, hull_
                 goto fail;
         }
         json_error_t je;
-        json_t *j = json_loadb(text, len, 0, &je);
+        json_t *j = hull_json_loadb(text, len, 0, &je);
         if (!j) {
                 r = hull_error_set_raw(err, EINVAL, "state of %s is corrupt: %s", id, je.text);
                 goto fail;
@@ -267,7 +268,7 @@ int hull_container_save_prepare(hull_container *c, char tmp[HULL_TEMP_NAME_MAX],
                 c->start_hooks = hull_start_waits_exec(c->spec);
         if (c->start_hooks >= 0)
                 json_object_set_new(j, "startHooks", json_boolean(c->start_hooks));
-        _cleanup_free_ char *text = json_dumps(j, JSON_COMPACT);
+        _cleanup_free_ char *text = hull_json_dumps(j, JSON_COMPACT);
         json_decref(j);
         if (!text)
                 return hull_error_set(err, ENOMEM, "save state of %s", c->id);
@@ -323,7 +324,7 @@ char *hull_container_state_json(hull_container *c, hull_status status, bool inde
                 return NULL;
         if (status == HULL_STATUS_STOPPED || status == HULL_STATUS_CREATING)
                 json_object_set_new(j, "pid", json_integer(status == HULL_STATUS_CREATING && c->pid > 0 ? c->pid : 0));
-        char *s = json_dumps(j, (indent ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
+        char *s = hull_json_dumps(j, (indent ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
         json_decref(j);
         return s;
 }
@@ -370,7 +371,7 @@ int hull_container_to_state(hull_container *c, hull_state **ret) {
                      passwd_name((uid_t) strtoul(c->owner, NULL, 10), name, sizeof(name));
         s->owner = strdup(named ? name : (c->owner ? c->owner : ""));
         json_t *a = annotations_json(c->spec);
-        s->annotations_json = json_dumps(a, JSON_COMPACT);
+        s->annotations_json = hull_json_dumps(a, JSON_COMPACT);
         json_decref(a);
         if (!s->oci_version || !s->id || !s->bundle || !s->rootfs || !s->created || !s->owner || !s->annotations_json) {
                 hull_state_free(s);
@@ -394,14 +395,14 @@ void hull_state_free(hull_state *s) {
 }
 
 char *hull_state_to_json(const hull_state *s) {
-        json_t *ann = json_loads(s->annotations_json, 0, NULL);
+        json_t *ann = hull_json_loads(s->annotations_json, 0, NULL);
         json_t *j = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o}", "ociVersion", s->oci_version, "id", s->id,
                               "pid", (int) s->pid, "status", hull_status_name(s->status), "bundle", s->bundle, "rootfs",
                               s->rootfs, "created", s->created, "owner", s->owner, "annotations",
                               ann ? ann : json_object());
         if (!j)
                 return NULL;
-        char *out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        char *out = hull_json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         json_decref(j);
         return out;
 }

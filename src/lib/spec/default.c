@@ -8,6 +8,7 @@
 
 #include "spec.h"
 #include "util/cleanup.h"
+#include "util/json.h"
 
 static json_t *strs(const char *const *v) {
         json_t *a = json_array();
@@ -79,7 +80,7 @@ char *hull_spec_default_json(bool rootless, uid_t uid, gid_t gid) {
                                 "linux", lnx);
         if (!doc)
                 return NULL;
-        char *out = json_dumps(doc, JSON_INDENT(8) | JSON_PRESERVE_ORDER);
+        char *out = hull_json_dumps(doc, JSON_INDENT(8) | JSON_PRESERVE_ORDER);
         json_decref(doc);
         return out;
 }

@@ -4,6 +4,7 @@
 #include <jansson.h>
 
 #include "spec.h"
+#include "util/json.h"
 
 #ifndef HULL_VERSION
 #define HULL_VERSION "0.0.0"
@@ -44,7 +45,7 @@ char *hull_spec_features_json(void) {
                 "annotations", "io.github.hull.version", HULL_VERSION, "io.github.hull.implementation", "hull-runtime");
         if (!doc)
                 return NULL;
-        char *out = json_dumps(doc, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+        char *out = hull_json_dumps(doc, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
         json_decref(doc);
         return out;
 }

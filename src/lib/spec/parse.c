@@ -14,6 +14,7 @@
 #include "jsonpath.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/strv.h"
 
@@ -889,7 +890,7 @@ static int parse_document(pctx *c, json_t *root, hull_spec *s) {
 
 static json_t *load_json(pctx *c, const char *text, size_t len) {
         json_error_t je;
-        json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+        json_t *root = hull_json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
         if (!root)
                 hull_error_set_raw(c->err, EINVAL, "%s:%d:%d: not valid JSON: %s", c->where, je.line, je.column, je.text);
         return root;

@@ -11,6 +11,7 @@
 #include "spec.h"
 #include "jsonpath.h"
 #include "util/cleanup.h"
+#include "util/json.h"
 #include "util/strv.h"
 
 static const char *const action_names[_HULL_SCMP_ACTION_MAX] = {
@@ -289,7 +290,7 @@ int hull_spec_parse_seccomp(json_t *o, const char *where, hull_spec_seccomp **re
                 goto fail;
         }
         sc->has_notify = notify;
-        sc->canonical = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+        sc->canonical = hull_json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
         if (!sc->canonical || !sc->rules) {
                 r = hull_error_set(err, ENOMEM, "%s", base);
                 goto fail;

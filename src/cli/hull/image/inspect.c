@@ -8,6 +8,7 @@
 #include "common.h"
 #include "image/manifest.h"
 #include "util/cleanup.h"
+#include "util/json.h"
 
 int hull_verb_inspect(int argc, char **argv);
 
@@ -50,7 +51,7 @@ static int summary(const char *ref) {
                 hull_descriptor_done(&d);
                 return img_fail(err);
         }
-        json_t *j = json_loads(doc, 0, NULL);
+        json_t *j = hull_json_loads(doc, 0, NULL);
         char size[32];
         printf("%-12s %s\n", "Name:", name ? name : "<none>");
         printf("%-12s %s\n", "Digest:", d.digest);
@@ -126,7 +127,7 @@ int hull_verb_inspect(int argc, char **argv) {
                                 worst = r;
                         continue;
                 }
-                json_array_append_new(a, json_loads(doc, 0, NULL));
+                json_array_append_new(a, hull_json_loads(doc, 0, NULL));
         }
         hull_store_free(s);
         char *text = json_dumps(a, JSON_INDENT(2));
