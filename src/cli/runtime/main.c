@@ -4,10 +4,14 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "cli.h"
 #include "runtime/exe-seal.h"
@@ -150,6 +154,11 @@ int hull_runtime_main(int argc, char **argv) {
         }
         /* Writes to closed pipes are errors, not deaths. */
         signal(SIGPIPE, SIG_IGN);
+        /* jansson seeds its hash tables at its first object by opening and
+         * reading /dev/urandom; one getrandom() gives the seed for less. */
+        uint32_t seed;
+        if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t) sizeof(seed) && seed != 0)
+                json_object_seed(seed);
 
         if (idx >= argc) {
                 usage(stderr);
