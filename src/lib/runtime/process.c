@@ -175,6 +175,27 @@ static int set_caps(const hull_spec_caps *c, hull_error **err) {
         return 0;
 }
 
+/* setgroups, setresgid and setresuid without libc's broadcast to every
+ * thread (musl's costs three more calls each): hull_process_set_identity
+ * runs only in single-threaded processes, a container's or an exec'd one. */
+#ifdef SYS_setresuid32
+#define ID_CALL(name) SYS_##name##32
+#else
+#define ID_CALL(name) SYS_##name
+#endif
+
+static int raw_setgroups(size_t n, const gid_t *gids) {
+        return (int) syscall(ID_CALL(setgroups), n, gids);
+}
+
+static int raw_setresgid(gid_t g) {
+        return (int) syscall(ID_CALL(setresgid), g, g, g);
+}
+
+static int raw_setresuid(uid_t u) {
+        return (int) syscall(ID_CALL(setresuid), u, u, u);
+}
+
 int hull_process_set_identity(const hull_spec_process *p, bool setgroups_allowed, hull_error **err) {
         const hull_spec_caps *c = &p->caps;
         if (c->present) {
@@ -188,13 +209,13 @@ int hull_process_set_identity(const hull_spec_process *p, bool setgroups_allowed
         }
         const hull_spec_user *u = &p->user;
         if (setgroups_allowed || u->n_additional_gids > 0) {
-                if (setgroups(u->n_additional_gids, u->additional_gids) < 0 &&
+                if (raw_setgroups(u->n_additional_gids, u->additional_gids) < 0 &&
                     !(errno == EPERM && !setgroups_allowed && u->n_additional_gids == 0))
                         return hull_error_set(err, errno, "process.user.additionalGids: setgroups");
         }
-        if (setresgid(u->gid, u->gid, u->gid) < 0)
+        if (raw_setresgid(u->gid) < 0)
                 return hull_error_set(err, errno, "process.user.gid: setresgid(%u)", (unsigned) u->gid);
-        if (setresuid(u->uid, u->uid, u->uid) < 0)
+        if (raw_setresuid(u->uid) < 0)
                 return hull_error_set(err, errno, "process.user.uid: setresuid(%u)", (unsigned) u->uid);
         if (c->present) {
                 (void) prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);

@@ -291,6 +291,11 @@ int hull_open_in_root(int rootfd, const char *path, int flags, mode_t mode) {
 }
 
 int hull_mkpath_in_root(int rootfd, const char *path, mode_t mode, bool last_is_file) {
+        /* Most paths exist (mount points in the image, files of /proc): one
+         * resolution of the whole path gives what the walk below would. */
+        int whole = hull_open_in_root(rootfd, path, O_PATH, 0);
+        if (whole >= 0)
+                return whole;
         _cleanup_free_ char *buf = strdup(path);
         if (!buf)
                 return -ENOMEM;
