@@ -2,6 +2,7 @@
 #pragma once
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -60,6 +61,10 @@ typedef struct hull_netns_ahead {
         bool sysfs, sysfs_ro;
         char sysfs_source[64]; /* its source, as mount(2) would show it */
         int sysfs_fd;
+        /* The CPUs the caller may use; moved (atomic) is 1 while the thread
+         * is kept off the caller's CPU, until it takes them all back. */
+        int moved;
+        cpu_set_t cpus;
 } hull_netns_ahead;
 
 #define HULL_NETNS_AHEAD_INIT { .fd = -1, .ipc_fd = -1, .sysfs_fd = -1 }
