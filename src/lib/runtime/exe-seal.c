@@ -155,7 +155,7 @@ static bool maps_field(const char **p, unsigned base, char sep, unsigned long lo
                         d = (unsigned) (*s - 'a' + 10);
                 else
                         break;
-                if (n == (base == 16 ? 16u : 19u)) /* no overflow */
+                if (v > (ULLONG_MAX - d) / base) /* more than 64 bits */
                         return false;
                 v = v * base + d;
         }

@@ -15,7 +15,6 @@
 #define SUPPORTED_FLAGS ((size_t) (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL))
 #define DUMP_FLAGS                                                                                               \
         (JSON_MAX_INDENT | JSON_COMPACT | JSON_SORT_KEYS | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(0x1F))
-#define ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
 
 typedef struct reader {
         const unsigned char *start, *p, *end;
@@ -375,7 +374,7 @@ static json_t *read_number(reader *r) {
                 }
                 return made(r, json_integer(v));
         }
-        double v = strtod(text, NULL);
+        double v = strtod(text, NULL); /* the C locale: hull never calls setlocale() */
         if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL)) {
                 fail(r, s, json_error_numeric_overflow, "real number overflow");
                 return NULL;
@@ -752,36 +751,48 @@ static int keyed_cmp(const void *a, const void *b) {
 
 static void put_value(writer *w, const json_t *j, size_t flags, size_t depth);
 
+/* One member after another: its key, the separator, its value, and the
+ * comma or the closing line break.  last: whether it is the last one. */
+static void put_member(writer *w, const char *key, size_t len, const json_t *value, bool last, size_t flags,
+                       size_t depth) {
+        put_string(w, key, len);
+        put(w, ": ", flags & JSON_COMPACT ? 1 : 2);
+        put_value(w, value, flags, depth + 1);
+        if (!last) {
+                put(w, ",", 1);
+                put_break(w, flags, depth + 1, true);
+        } else
+                put_break(w, flags, depth, false);
+}
+
+/* Small frames: an object nested 2048 deep is written with the stack that
+ * json_dumps needs (the sorted keys are on the heap). */
 static void put_object(writer *w, json_t *j, size_t flags, size_t depth) {
         size_t n = json_object_size(j);
         put(w, "{", 1);
-        if (n == 0) {
-                put(w, "}", 1);
-                return;
-        }
-        keyed one[32], *all = n <= ELEMENTS(one) ? one : malloc(n * sizeof(*all));
-        if (!all) {
-                w->failed = true;
-                return;
-        }
-        size_t i = 0;
-        for (void *it = json_object_iter(j); it && i < n; it = json_object_iter_next(j, it), i++)
-                all[i] = (keyed) { json_object_iter_key(it), json_object_iter_key_len(it), json_object_iter_value(it) };
-        if (flags & JSON_SORT_KEYS)
+        if (n > 0)
+                put_break(w, flags, depth + 1, false);
+        if (n > 0 && (flags & JSON_SORT_KEYS)) {
+                keyed *all = malloc(n * sizeof(*all));
+                if (!all) {
+                        w->failed = true;
+                        return;
+                }
+                size_t i = 0;
+                for (void *it = json_object_iter(j); it && i < n; it = json_object_iter_next(j, it), i++)
+                        all[i] = (keyed) { json_object_iter_key(it), json_object_iter_key_len(it),
+                                           json_object_iter_value(it) };
                 qsort(all, i, sizeof(*all), keyed_cmp);
-        put_break(w, flags, depth + 1, false);
-        for (size_t k = 0; k < i; k++) {
-                put_string(w, all[k].key, all[k].len);
-                put(w, ": ", flags & JSON_COMPACT ? 1 : 2);
-                put_value(w, all[k].value, flags, depth + 1);
-                if (k + 1 < i) {
-                        put(w, ",", 1);
-                        put_break(w, flags, depth + 1, true);
-                } else
-                        put_break(w, flags, depth, false);
-        }
-        if (all != one)
+                for (size_t k = 0; k < i; k++)
+                        put_member(w, all[k].key, all[k].len, all[k].value, k + 1 == i, flags, depth);
                 free(all);
+        } else
+                for (void *it = json_object_iter(j); it;) {
+                        void *next = json_object_iter_next(j, it);
+                        put_member(w, json_object_iter_key(it), json_object_iter_key_len(it),
+                                   json_object_iter_value(it), !next, flags, depth);
+                        it = next;
+                }
         put(w, "}", 1);
 }
 

@@ -21,9 +21,11 @@
  *
  * flags: JSON_REJECT_DUPLICATES, JSON_DECODE_ANY and JSON_ALLOW_NUL, as in
  * jansson; any other bit is refused ("unsupported flags").  On failure it
- * returns NULL and, when error is not NULL, fills it as jansson does: line,
- * column (in characters), position (in bytes) of the fault and a message
- * that quotes the text there.  Returns a new reference. */
+ * returns NULL and, when error is not NULL, fills in jansson's json_error_t
+ * (and json_error_code()): the line, the column (in characters) and the
+ * byte offset where the faulty token starts -- jansson gives the place after
+ * what it had read -- and a message of hull's that quotes the text there.
+ * Returns a new reference. */
 json_t *hull_json_loadb(const char *buf, size_t len, size_t flags, json_error_t *error);
 
 /* The same for a NUL-terminated string (the text ends at the first NUL, as
