@@ -249,6 +249,27 @@ static void writer_matches_jansson(void **state) {
         free(want);
         free(got);
         json_decref(big);
+        /* Objects at jansson's depth limit, written sorted (the keys go on
+         * the heap, not in each level's frame). */
+        size_t levels = 2047;
+        char *deep = malloc(levels * 5 + levels + 2);
+        assert_non_null(deep);
+        char *p = deep;
+        for (size_t i = 0; i < levels; i++, p += 5)
+                memcpy(p, "{\"a\":", 5);
+        *p++ = '1';
+        memset(p, '}', levels);
+        p[levels] = '\0';
+        json_t *dj = hull_json_loads(deep, 0, NULL);
+        assert_non_null(dj);
+        want = json_dumps(dj, JSON_SORT_KEYS | JSON_COMPACT);
+        got = hull_json_dumps(dj, JSON_SORT_KEYS | JSON_COMPACT);
+        assert_non_null(got);
+        assert_string_equal(got, want);
+        free(want);
+        free(got);
+        json_decref(dj);
+        free(deep);
         /* What json_dumps refuses, and flags it does not support. */
         json_t *s = json_string("x");
         assert_null(hull_json_dumps(s, JSON_COMPACT));
