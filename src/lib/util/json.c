@@ -426,16 +426,42 @@ static const char *printable_key(const char *k, size_t n) {
         return k;
 }
 
+/* Past the opening '{' or '[' at r->p and the spaces after it: whether the
+ * closing character follows at once (then skipped too: an empty one). */
+static bool opened_empty(reader *r, char close) {
+        r->p++;
+        skip_space(r);
+        if (r->p < r->end && *r->p == close) {
+                r->p++;
+                return true;
+        }
+        return false;
+}
+
+/* After a member of an object or an element of an array: 1 at a ',' (skipped,
+ * with the spaces after it), 0 at the closing character (skipped), -1 after
+ * fail(). */
+static int next_member(reader *r, char close) {
+        skip_space(r);
+        if (r->p < r->end && *r->p == ',') {
+                r->p++;
+                skip_space(r);
+                return 1;
+        }
+        if (r->p < r->end && *r->p == close) {
+                r->p++;
+                return 0;
+        }
+        fail(r, r->p, json_error_invalid_syntax, close == '}' ? "',' or '}' expected" : "',' or ']' expected");
+        return -1;
+}
+
 static json_t *read_object(reader *r) {
         json_t *o = json_object();
         if (!o)
                 return out_of_memory(r);
-        r->p++;
-        skip_space(r);
-        if (r->p < r->end && *r->p == '}') {
-                r->p++;
+        if (opened_empty(r, '}'))
                 return o;
-        }
         for (;;) {
                 if (r->p == r->end || *r->p != '"') {
                         fail(r, r->p, json_error_invalid_syntax, "string or '}' expected");
@@ -481,18 +507,11 @@ static json_t *read_object(reader *r) {
                         goto fail;
                 }
                 free(owned);
-                skip_space(r);
-                if (r->p < r->end && *r->p == ',') {
-                        r->p++;
-                        skip_space(r);
-                        continue;
-                }
-                if (r->p < r->end && *r->p == '}') {
-                        r->p++;
+                int more = next_member(r, '}');
+                if (more == 0)
                         return o;
-                }
-                fail(r, r->p, json_error_invalid_syntax, "',' or '}' expected");
-                goto fail;
+                if (more < 0)
+                        goto fail;
         }
 fail:
         json_decref(o);
@@ -503,12 +522,8 @@ static json_t *read_array(reader *r) {
         json_t *a = json_array();
         if (!a)
                 return out_of_memory(r);
-        r->p++;
-        skip_space(r);
-        if (r->p < r->end && *r->p == ']') {
-                r->p++;
+        if (opened_empty(r, ']'))
                 return a;
-        }
         for (;;) {
                 json_t *v = read_value(r);
                 if (!v)
@@ -517,18 +532,11 @@ static json_t *read_array(reader *r) {
                         out_of_memory(r);
                         goto fail;
                 }
-                skip_space(r);
-                if (r->p < r->end && *r->p == ',') {
-                        r->p++;
-                        skip_space(r);
-                        continue;
-                }
-                if (r->p < r->end && *r->p == ']') {
-                        r->p++;
+                int more = next_member(r, ']');
+                if (more == 0)
                         return a;
-                }
-                fail(r, r->p, json_error_invalid_syntax, "',' or ']' expected");
-                goto fail;
+                if (more < 0)
+                        goto fail;
         }
 fail:
         json_decref(a);
