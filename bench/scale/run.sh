@@ -248,8 +248,13 @@ twice): 6.26 -> 6.17 ms; the network namespace's thread started on another
 CPU than its creator's (the scheduler queued it behind its creator, 0.4 to 2
 ms, while the other CPU idled): no change on an empty host (6.23 -> 6.21),
 11.04 -> 10.81 ms at the median and 12.57 -> 11.83 ms on average with 1800
-containers on the host (300 each).  All of this stop's changes together,
-against the previous binary: 6.54 -> 6.17 ms on an empty host.  Against the
+containers on the host (300 each); the thread's stack from malloc, not a
+new mapping with a guard page (pthread_create's \`mmap\` and \`mprotect\`
+took 0.1 to 1 ms under \`strace -T\`): 6.49 -> 6.26 ms and 7.90 -> 7.72 ms
+(two runs of 250), 8.47 -> 8.18 ms with 1800 containers on the host.  The
+first heap arena in .bss instead of an \`mmap\` gave nothing (6.63 -> 6.63)
+and was dropped.  This stop's changes but the last, against the previous
+binary: 6.54 -> 6.17 ms on an empty host.  Against the
 growth with the number of containers: \`cgroup.clone_children\` on hull's
 cpuset levels (no \`cpuset.cpus\` write: 0.34 ms with 2000 cpusets) and an
 anonymous session keyring (a named one is looked up among all: 0.09 ms).

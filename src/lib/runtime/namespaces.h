@@ -65,6 +65,7 @@ typedef struct hull_netns_ahead {
          * is kept off the caller's CPU, until it takes them all back. */
         int moved;
         cpu_set_t cpus;
+        void *stack; /* the thread's, from malloc; freed once it is joined */
 } hull_netns_ahead;
 
 #define HULL_NETNS_AHEAD_INIT { .fd = -1, .ipc_fd = -1, .sysfs_fd = -1 }
