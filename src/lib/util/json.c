@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "cleanup.h"
+
 #define MAX_DEPTH 2048 /* jansson's JSON_PARSER_MAX_DEPTH: a value at depth 2049 is refused */
 #define SUPPORTED_FLAGS ((size_t) (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL))
 #define DUMP_FLAGS                                                                                               \
@@ -32,6 +34,10 @@ static const unsigned char plain[256] = {
         [0x23 ... 0x5b] = 1, /* '\\' is 0x5c */
         [0x5d ... 0x7f] = 1,
 };
+
+/* The escapes of control characters, for the reader and the writer:
+ * escape_letters[i] after a backslash stands for escaped_chars[i]. */
+static const char escape_letters[] = "bfnrt", escaped_chars[] = "\b\f\n\r\t";
 
 static bool is_digit(unsigned char c) {
         return c >= '0' && c <= '9';
@@ -193,26 +199,9 @@ static ssize_t decode_escapes(reader *r, const unsigned char *s, const unsigned 
                 }
                 const unsigned char *esc = s;
                 s += 2;
-                switch (esc[1]) {
-                case 'b':
-                        *d++ = '\b';
-                        continue;
-                case 'f':
-                        *d++ = '\f';
-                        continue;
-                case 'n':
-                        *d++ = '\n';
-                        continue;
-                case 'r':
-                        *d++ = '\r';
-                        continue;
-                case 't':
-                        *d++ = '\t';
-                        continue;
-                case 'u':
-                        break;
-                default: /* '"', '\\', '/' */
-                        *d++ = (char) esc[1];
+                if (esc[1] != 'u') {
+                        const char *l = strchr(escape_letters, esc[1]);
+                        *d++ = l ? escaped_chars[l - escape_letters] : (char) esc[1]; /* '"', '\\', '/': themselves */
                         continue;
                 }
                 uint32_t v = hex4(s);
@@ -310,6 +299,14 @@ static int read_string(reader *r, const char **ret, size_t *ret_len, char **owne
 
 static json_t *read_value(reader *r);
 
+/* Past the digits that start at q; NULL if none does. */
+static const unsigned char *after_digits(const unsigned char *q, const unsigned char *end) {
+        const unsigned char *p = q;
+        while (p < end && is_digit(*p))
+                p++;
+        return p == q ? NULL : p;
+}
+
 static json_t *read_number(reader *r) {
         const unsigned char *s = r->p, *q = s, *end = r->end;
         bool negative = *q == '-', real = false;
@@ -330,26 +327,21 @@ static json_t *read_number(reader *r) {
                         q++;
         const unsigned char *digits_end = q;
         if (q < end && *q == '.') {
-                q++;
-                if (q == end || !is_digit(*q)) {
+                real = true;
+                if (!(q = after_digits(q + 1, end))) {
                         fail(r, s, json_error_invalid_syntax, "invalid token");
                         return NULL;
                 }
-                while (q < end && is_digit(*q))
-                        q++;
-                real = true;
         }
         if (q < end && (*q == 'e' || *q == 'E')) {
+                real = true;
                 q++;
                 if (q < end && (*q == '+' || *q == '-'))
                         q++;
-                if (q == end || !is_digit(*q)) {
+                if (!(q = after_digits(q, end))) {
                         fail(r, s, json_error_invalid_syntax, "invalid token");
                         return NULL;
                 }
-                while (q < end && is_digit(*q))
-                        q++;
-                real = true;
         }
         r->p = q;
         size_t len = (size_t) (q - s);
@@ -456,90 +448,80 @@ static int next_member(reader *r, char close) {
         return -1;
 }
 
-static json_t *read_object(reader *r) {
-        json_t *o = json_object();
-        if (!o)
-                return out_of_memory(r);
-        if (opened_empty(r, '}'))
-                return o;
-        for (;;) {
-                if (r->p == r->end || *r->p != '"') {
-                        fail(r, r->p, json_error_invalid_syntax, "string or '}' expected");
-                        goto fail;
-                }
-                const unsigned char *at = r->p;
-                const char *key;
-                size_t key_len;
-                char *owned = NULL;
-                if (read_string(r, &key, &key_len, &owned) < 0)
-                        goto fail;
-                if (memchr(key, '\0', key_len)) {
-                        free(owned);
-                        fail(r, at, json_error_null_byte_in_key, "NUL byte in object key not supported");
-                        goto fail;
-                }
-                skip_space(r);
-                if (r->p == r->end || *r->p != ':') {
-                        free(owned);
-                        fail(r, r->p, json_error_invalid_syntax, "':' expected");
-                        goto fail;
-                }
-                r->p++;
-                skip_space(r);
-                json_t *v = read_value(r);
-                if (!v) {
-                        free(owned);
-                        goto fail;
-                }
-                size_t size = json_object_size(o);
-                if (json_object_setn_new_nocheck(o, key, key_len, v) < 0) {
-                        free(owned);
-                        out_of_memory(r);
-                        goto fail;
-                }
-                if ((r->flags & JSON_REJECT_DUPLICATES) && json_object_size(o) == size) {
-                        const char *k = printable_key(key, key_len);
-                        if (k)
-                                fail(r, at, json_error_duplicate_key, "duplicate object key \"%.*s\"", (int) key_len, k);
-                        else
-                                fail(r, at, json_error_duplicate_key, "duplicate object key");
-                        free(owned);
-                        goto fail;
-                }
-                free(owned);
-                int more = next_member(r, '}');
-                if (more == 0)
-                        return o;
-                if (more < 0)
-                        goto fail;
+/* One member of the object o: its key, the ':' and its value; 0, or -1
+ * after fail(). */
+static int read_member(reader *r, json_t *o) {
+        if (r->p == r->end || *r->p != '"') {
+                fail(r, r->p, json_error_invalid_syntax, "string or '}' expected");
+                return -1;
         }
-fail:
-        json_decref(o);
-        return NULL;
+        const unsigned char *at = r->p;
+        const char *key;
+        size_t key_len;
+        _cleanup_free_ char *owned = NULL;
+        if (read_string(r, &key, &key_len, &owned) < 0)
+                return -1;
+        if (memchr(key, '\0', key_len)) {
+                fail(r, at, json_error_null_byte_in_key, "NUL byte in object key not supported");
+                return -1;
+        }
+        skip_space(r);
+        if (r->p == r->end || *r->p != ':') {
+                fail(r, r->p, json_error_invalid_syntax, "':' expected");
+                return -1;
+        }
+        r->p++;
+        skip_space(r);
+        json_t *v = read_value(r);
+        if (!v)
+                return -1;
+        size_t size = json_object_size(o);
+        if (json_object_setn_new_nocheck(o, key, key_len, v) < 0) {
+                out_of_memory(r);
+                return -1;
+        }
+        if ((r->flags & JSON_REJECT_DUPLICATES) && json_object_size(o) == size) {
+                const char *k = printable_key(key, key_len);
+                if (k)
+                        fail(r, at, json_error_duplicate_key, "duplicate object key \"%.*s\"", (int) key_len, k);
+                else
+                        fail(r, at, json_error_duplicate_key, "duplicate object key");
+                return -1;
+        }
+        return 0;
 }
 
-static json_t *read_array(reader *r) {
-        json_t *a = json_array();
-        if (!a)
-                return out_of_memory(r);
-        if (opened_empty(r, ']'))
-                return a;
-        for (;;) {
-                json_t *v = read_value(r);
-                if (!v)
-                        goto fail;
-                if (json_array_append_new(a, v) < 0) {
-                        out_of_memory(r);
-                        goto fail;
-                }
-                int more = next_member(r, ']');
-                if (more == 0)
-                        return a;
-                if (more < 0)
-                        goto fail;
+/* One element of the array a; 0, or -1 after fail(). */
+static int read_element(reader *r, json_t *a) {
+        json_t *v = read_value(r);
+        if (!v)
+                return -1;
+        if (json_array_append_new(a, v) < 0) {
+                out_of_memory(r);
+                return -1;
         }
-fail:
-        json_decref(a);
+        return 0;
+}
+
+/* The object or array (close: '}' or ']') whose opening character is at
+ * r->p. */
+static json_t *read_container(reader *r, char close) {
+        bool object = close == '}';
+        json_t *c = object ? json_object() : json_array();
+        if (!c)
+                return out_of_memory(r);
+        if (opened_empty(r, close))
+                return c;
+        for (;;) {
+                if ((object ? read_member(r, c) : read_element(r, c)) < 0)
+                        break;
+                int more = next_member(r, close);
+                if (more == 0)
+                        return c;
+                if (more < 0)
+                        break;
+        }
+        json_decref(c);
         return NULL;
 }
 
@@ -555,10 +537,8 @@ static json_t *read_value(reader *r) {
         }
         json_t *v;
         unsigned char c = *r->p;
-        if (c == '{')
-                v = read_object(r);
-        else if (c == '[')
-                v = read_array(r);
+        if (c == '{' || c == '[')
+                v = read_container(r, c == '{' ? '}' : ']');
         else if (c == '"')
                 v = read_string_value(r);
         else if (c == '-' || is_digit(c))
@@ -668,29 +648,12 @@ static void put_string(writer *w, const char *s, size_t n) {
                         continue;
                 put(w, s + run, i - run);
                 run = i + 1;
-                char esc[8] = { '\\', 0 };
+                char esc[8] = { '\\', (char) c, 0 };
                 size_t len = 2;
-                switch (c) {
-                case '"':
-                case '\\':
-                        esc[1] = (char) c;
-                        break;
-                case '\b':
-                        esc[1] = 'b';
-                        break;
-                case '\f':
-                        esc[1] = 'f';
-                        break;
-                case '\n':
-                        esc[1] = 'n';
-                        break;
-                case '\r':
-                        esc[1] = 'r';
-                        break;
-                case '\t':
-                        esc[1] = 't';
-                        break;
-                default:
+                const char *e = c ? strchr(escaped_chars, c) : NULL;
+                if (e)
+                        esc[1] = escape_letters[e - escaped_chars];
+                else if (c != '"' && c != '\\') {
                         memcpy(esc + 1, "u00", 3);
                         esc[4] = "0123456789ABCDEF"[c >> 4];
                         esc[5] = "0123456789ABCDEF"[c & 15];
