@@ -183,32 +183,42 @@ Versions: $("$HULL_RUNTIME" --version | head -n1); $(crun --version | head -n1).
 ## Where the time goes (measured 2026-11-29; not regenerated)
 
 One \`create\` + \`start\` from bash, hull-runtime's musl build, timed with
-clock_gettime marks at each step (a local patch, not in the tree; medians of
-95, about 100 containers on the host):
+clock_gettime marks at each step (a local patch, not in the tree; 100
+containers one after the other, medians).  Three tasks work at once: the
+runtime, its thread (network namespace) and, after \`clone3\`, the container
+process; the table follows the one that the others wait for.
 
-| step | ms |
-|---|---|
-| bash forks and execs \`create\`, up to \`main\` | 0.65 |
-| the move onto a read-only clone of the binary, no re-exec (CVE-2019-5736; measured alone, mean of 30; the re-exec it replaces took 0.35) | 0.2 |
-| read and parse config.json (a scan of its text starts the thread first) | 0.45 |
-| state dir, lock, cgroup paths, state.json | 0.4 |
-| the v1 cgroups (9 hierarchies), while a thread makes the network and IPC namespaces, brings \`lo\` up and makes the sysfs mount (1.1) | 0.35 |
-| \`clone3\` with the pid, mount and uts namespaces | 0.25 |
-| child: 34 mounts and /dev, joining its 9 v1 cgroups (0.3), \`pivot_root\` | 1.7 |
-| child: identity, capabilities, the seccomp filter | 0.3 |
-| state.json installed (written while the child worked), exit | 0.35 |
-| bash forks and execs \`start\`; \`start\` itself | 0.6 + 0.4 |
+| step | empty host, ms | 1800 containers on the host, ms |
+|---|---|---|
+| bash forks and execs \`create\`, up to \`main\` | 0.65 | 0.73 |
+| up to the thread's start: the move onto a read-only clone of the binary (CVE-2019-5736, 0.32), config.json read and scanned | 0.48 | 0.70 |
+| thread: \`unshare\` of the network and IPC namespaces (0.78), \`lo\` up (0.11); meanwhile the runtime parses the config, writes the state and makes cgroups | 0.95 | 1.07 |
+| \`clone3\` with the pid, mount and uts namespaces | 0.25 | 0.33 |
+| until the container process runs (both CPUs busy: the runtime makes the rest of the cgroups, the thread mounts sysfs, 0.1 and 1.5 ms) | 0.04 | 0.70 |
+| container process: mounts up to /sys (with sysfs, from the thread), joining its 9 v1 cgroups | 0.45 + 0.31 | 0.81 + 0.47 |
+| /sys/fs/cgroup (cgroup namespace, tmpfs, 9 cgroup mounts), /dev, the masked and read-only paths | 0.62 | 0.71 |
+| \`pivot_root\` (it walks every task on the host: \`chroot_fs_refs\`) | 0.22 | 1.42 |
+| identity, capabilities, the seccomp filter; then the runtime installs state.json and exits, until bash runs again | 0.34 + 0.34 | 0.43 + 0.45 |
+| bash forks and execs \`start\`; \`start\` itself; its exit | 0.70 + 0.19 + 0.20 | 0.95 + 0.22 + 0.19 |
+| total (with the short waits between the steps) | 5.9 | 9.5 |
 
-With 1800 containers on the host (hull's and crun's), the same steps take
-about 8 to 12 ms (the VM's speed drifts): the kernel's work grows with the number of containers, for
-both runtimes.  \`pivot_root\` walks every task on the host
-(\`chroot_fs_refs\`: 0.2 -> 1.4 ms); mounting sysfs walks every sysfs
-superblock, one per network namespace (\`kernfs_test_super\`, about 1 ms;
-hull does it on the thread, in parallel); a v1 cgroup mkdir slows down
-(9 of them: 0.5 -> 1.4 ms); \`perf record -a\` shows these at the top of both
-runtimes' kernel samples.  crun also pays for writing \`cpuset.cpus\`, which
-rebuilds the scheduler's domains over every cpuset, and for its dynamic
-loading (5 ms per exec here, three execs per container).
+The kernel does most of it.  In the network namespace's \`unshare\`,
+registering \`lo\` takes 37% of the samples (\`loopback_net_init\`), the
+IPv4 and IPv6 sysctl tables about 20% (\`perf record -a -g\`, 100 creates).
+hull-runtime's own user-space code takes 1.34 ms of CPU per \`create\` +
+\`start\` (\`perf record -e cpu-clock:u\`, frame pointers; config.json's parse
+0.2, the JSON writer 0.1, the container process 0.19, \`start\` 0.06), most
+of it while the thread waits in the kernel.  A v1 cgroup mkdir costs 14 to
+39 us, the memory controller's 130 us (9 hierarchies: 0.33 ms); the cpuset
+one with 2000 siblings under \`cgroup.clone_children\` 123 us against 36.
+With 1800 containers the kernel's work grows for both runtimes:
+\`pivot_root\` walks every task, mounting sysfs walks every sysfs superblock
+(one per network namespace, \`kernfs_test_super\`, under the lock that every
+other new mount then waits for), a v1 cgroup mkdir slows down; \`perf record
+-a\` shows these at the top of both runtimes' kernel samples.  crun also pays
+for writing \`cpuset.cpus\`, which rebuilds the scheduler's domains over every
+cpuset, and for its dynamic loading (5 ms per exec here, three execs per
+container).
 
 What was tried, by what it gave (create+start, 200 containers alternating
 with the previous binary, medians; this VM's speed drifts, so each line is a
@@ -271,13 +281,26 @@ by writing its pid (the process moving itself takes no global lock: with the
 pid written, create+start took 10.7 ms on average against 7.4, a quarter of
 them waiting several ms for the kernel's threadgroup lock).
 
-The container process's part, timed with uprobes on hull-runtime's
-functions (60 containers on an empty host, medians, 2026-11-29): from
-\`clone3\` until it runs, 0.51 ms; the mounts up to /sys, 0.32; joining its 9
-v1 cgroups, the cgroup namespace and /sys/fs/cgroup, 0.52; /dev, 0.08; the
-masked and read-only paths, 0.26; \`pivot_root\` and the old root's
-unmount, 0.15; identity and capabilities, 0.12; the seccomp filter, 0.12.
-In the runtime before \`clone3\`: the config's parse 0.17 ms (its seccomp
-part 0.05), the cgroup paths (reading mountinfo, one \`stat\` per
-hierarchy) 0.29, each state.json 0.08.
+Two things about measuring on this machine.  Its two vCPUs slow each other
+down: a loop that takes 0.22 s alone takes 0.39 to 0.41 s while the other
+vCPU runs the same loop (\`taskset\`, 2026-11-29).  So what the runtime, its
+thread and the container process do at the same time overlaps less than the
+table suggests, and CPU time saved anywhere counts.  And a comparison that
+alternates the two binaries container by container credits work that a
+change moves past \`start\` (into the container's \`execve\`, or into the
+kernel's background) to the binary that runs next: such changes are
+compared in blocks of 50, as bench/scale alternates its blocks.  Measured
+that way, create's read-only clone of its binary left open until the
+container process's \`execve\` (its last close unmounts it and waits for an
+RCU grace period, 0.1 ms) gave nothing: 6.27 -> 6.35 ms in blocks, while
+container by container it had looked like 6.37 -> 6.08 ms (and 10.34 ->
+9.55 with 1800 containers); dropped.  The protection of the binary moved
+after the thread's start, to overlap the network namespace, gave nothing
+either (6.26 -> 6.41 ms): while it remaps the binary, the thread's
+\`unshare\` took 0.98 ms instead of 0.78 (the remapping flushes the other
+CPU's TLB), and its clone's unmount waited 0.47 ms for the grace period
+instead of 0.1; dropped.  Without the thread (the container process makes
+the network namespace in \`clone3\`): 9.67 -> 9.96 ms in blocks; without
+moving the thread to the other CPU: 9.67 -> 9.84 (both through \`env\`, 300
+each).
 MD

@@ -197,8 +197,9 @@ int hull_seccomp_prepare(const hull_spec_seccomp *sc, const char *cache_dir, hul
         char key[65];
         hull_sha256_hex(keytext, strlen(keytext), key);
         _cleanup_free_ char *name = hull_strdup_printf("%s.bpf", key);
-        _cleanup_close_ int dfd = -1;
-        if (cache_dir && hull_mkdir_p_at(AT_FDCWD, cache_dir, 0700) == 0)
+        /* Made when missing only: hull_mkdir_p_at tries every component. */
+        _cleanup_close_ int dfd = cache_dir ? open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW) : -1;
+        if (dfd < 0 && cache_dir && errno == ENOENT && hull_mkdir_p_at(AT_FDCWD, cache_dir, 0700) == 0)
                 dfd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
         struct stat st;
         if (dfd >= 0 && (fstat(dfd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022))) {

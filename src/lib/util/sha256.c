@@ -2,7 +2,6 @@
 /* Written from the FIPS 180-4 description. */
 #include "sha256.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static const uint32_t K[64] = {
@@ -86,6 +85,10 @@ void hull_sha256_hex(const void *data, size_t len, char out[65]) {
         hull_sha256_init(&s);
         hull_sha256_update(&s, data, len);
         hull_sha256_final(&s, d);
-        for (int i = 0; i < 32; i++)
-                snprintf(out + 2 * i, 3, "%02x", d[i]);
+        static const char hex[] = "0123456789abcdef";
+        for (int i = 0; i < 32; i++) {
+                out[2 * i] = hex[d[i] >> 4];
+                out[2 * i + 1] = hex[d[i] & 15];
+        }
+        out[64] = '\0';
 }
