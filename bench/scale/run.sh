@@ -197,7 +197,7 @@ process; the table follows the one that the others wait for.
 | until the container process runs (both CPUs busy: the runtime makes the rest of the cgroups, the thread mounts sysfs, 0.1 and 1.5 ms) | 0.04 | 0.70 |
 | container process: mounts up to /sys (with sysfs, from the thread), joining its 9 v1 cgroups | 0.45 + 0.31 | 0.81 + 0.47 |
 | /sys/fs/cgroup (cgroup namespace, tmpfs, 9 cgroup mounts), /dev, the masked and read-only paths | 0.62 | 0.71 |
-| \`pivot_root\` (it walks every task on the host: \`chroot_fs_refs\`) | 0.22 | 1.42 |
+| \`pivot_root\` and the old root's unmount (\`pivot_root\` walks every task on the host: \`chroot_fs_refs\`) | 0.22 | 1.42 |
 | identity, capabilities, the seccomp filter; then the runtime installs state.json and exits, until bash runs again | 0.34 + 0.34 | 0.43 + 0.45 |
 | bash forks and execs \`start\`; \`start\` itself; its exit | 0.70 + 0.19 + 0.20 | 0.95 + 0.22 + 0.19 |
 | total (with the short waits between the steps) | 5.9 | 9.5 |
@@ -208,7 +208,7 @@ IPv4 and IPv6 sysctl tables about 20% (\`perf record -a -g\`, 100 creates).
 hull-runtime's own user-space code takes 1.34 ms of CPU per \`create\` +
 \`start\` (\`perf record -e cpu-clock:u\`, frame pointers; config.json's parse
 0.2, the JSON writer 0.1, the container process 0.19, \`start\` 0.06), most
-of it while the thread waits in the kernel.  A v1 cgroup mkdir costs 14 to
+of it while the thread works in the kernel.  A v1 cgroup mkdir costs 14 to
 39 us, the memory controller's 130 us (9 hierarchies: 0.33 ms); the cpuset
 one with 2000 siblings under \`cgroup.clone_children\` 123 us against 36.
 With 1800 containers the kernel's work grows for both runtimes:
