@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/sha256.h"
 
 struct hull_hash {
         EVP_MD_CTX *ctx;
@@ -32,16 +33,11 @@ void hull_hash_update(hull_hash *h, const void *data, size_t len) {
 }
 
 void hull_hash_final(hull_hash *h, char ret[HULL_DIGEST_BUF]) {
-        static const char hex[] = "0123456789abcdef";
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned n = 0;
         (void) EVP_DigestFinal_ex(h->ctx, md, &n);
         memcpy(ret, HULL_DIGEST_PREFIX, 7);
-        for (unsigned i = 0; i < 32; i++) {
-                ret[7 + 2 * i] = hex[md[i] >> 4];
-                ret[8 + 2 * i] = hex[md[i] & 15];
-        }
-        ret[HULL_DIGEST_LEN] = 0;
+        hull_sha256_digest_hex(md, ret + 7); /* and the NUL at ret[HULL_DIGEST_LEN] */
         (void) EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL);
 }
 

@@ -197,7 +197,8 @@ int hull_seccomp_prepare(const hull_spec_seccomp *sc, const char *cache_dir, hul
         char key[65];
         hull_sha256_hex(keytext, strlen(keytext), key);
         _cleanup_free_ char *name = hull_strdup_printf("%s.bpf", key);
-        /* Made when missing only: hull_mkdir_p_at tries every component. */
+        /* Opened first, made only when missing: hull_mkdir_p_at would cost a
+         * mkdirat that fails with EEXIST on every create. */
         _cleanup_close_ int dfd = cache_dir ? open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW) : -1;
         if (dfd < 0 && cache_dir && errno == ENOENT && hull_mkdir_p_at(AT_FDCWD, cache_dir, 0700) == 0)
                 dfd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);

@@ -323,8 +323,7 @@ static json_t *read_number(reader *r) {
                         return NULL;
                 }
         } else
-                while (q < end && is_digit(*q))
-                        q++;
+                q = after_digits(q, end); /* not NULL: *q is a digit */
         const unsigned char *digits_end = q;
         if (q < end && *q == '.') {
                 real = true;

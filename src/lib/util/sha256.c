@@ -79,16 +79,20 @@ void hull_sha256_final(hull_sha256 *s, uint8_t out[32]) {
         }
 }
 
-void hull_sha256_hex(const void *data, size_t len, char out[65]) {
-        hull_sha256 s;
-        uint8_t d[32];
-        hull_sha256_init(&s);
-        hull_sha256_update(&s, data, len);
-        hull_sha256_final(&s, d);
+void hull_sha256_digest_hex(const uint8_t d[32], char out[65]) {
         static const char hex[] = "0123456789abcdef";
         for (int i = 0; i < 32; i++) {
                 out[2 * i] = hex[d[i] >> 4];
                 out[2 * i + 1] = hex[d[i] & 15];
         }
         out[64] = '\0';
+}
+
+void hull_sha256_hex(const void *data, size_t len, char out[65]) {
+        hull_sha256 s;
+        uint8_t d[32];
+        hull_sha256_init(&s);
+        hull_sha256_update(&s, data, len);
+        hull_sha256_final(&s, d);
+        hull_sha256_digest_hex(d, out);
 }
