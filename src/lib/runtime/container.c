@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "exe-seal.h"
 #include "mounts.h"
 #include "namespaces.h"
 #include "spec/prescan.h"
@@ -568,6 +569,9 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
                 if (hull_seccomp_send_listener(spec->seccomp, listener, cr->pid, sj, err) < 0)
                         goto fail;
         }
+        /* Nothing to do until the container process is ready: the binary's
+         * read-only clone goes now (its unmount waits for RCU). */
+        hull_exe_seal_release();
         if (hull_sync_expect(cr->sync, HULL_SYNC_READY, "create", NULL, NULL, err) < 0)
                 goto fail;
         if (!run_mode && hull_container_save_commit(c, state_tmp, err) < 0)

@@ -342,6 +342,14 @@ static int switch_to(int exe, int tree) {
 }
 #endif
 
+/* The fd of the detached clone that this process runs from, or -1. */
+static int seal_tree = -1;
+
+void hull_exe_seal_release(void) {
+        if (seal_tree >= 0)
+                close(TAKE_FD(seal_tree));
+}
+
 int hull_exe_seal(char **argv, char **envp, hull_error **err) {
         _cleanup_close_ int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
         if (exe >= 0 && fd_is_sealed(exe))
@@ -358,7 +366,7 @@ int hull_exe_seal(char **argv, char **envp, hull_error **err) {
         if (cloned) {
                 int r = exe < 0 ? -EBADF : switch_to(exe, fd);
                 if (r == 0) {
-                        close(fd);
+                        seal_tree = fd; /* see hull_exe_seal_release */
                         hull_debug("exe seal: running from a read-only clone of the binary, without an execve");
                         return 0;
                 }
