@@ -42,10 +42,10 @@ attacker_cmd() {
         assert_no_leftovers "$CID"
 }
 
-@test "CVE-2019-5736: create moves onto the read-only clone of its binary without a second execve (its data copied, its code mapped from the clone)" {
+@test "CVE-2019-5736: create's container process moves onto the read-only clone of the binary without a second execve (its data copied, its code mapped from the clone)" {
         set_args sleep 1000
         runtime --debug --log "$BATS_TEST_TMPDIR/debug.log" create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1
-        grep -q 'running from a read-only clone of the binary, without an execve' "$BATS_TEST_TMPDIR/debug.log"
+        grep -q 'the container process moves onto a read-only clone of the binary, without an execve' "$BATS_TEST_TMPDIR/debug.log"
         ! grep -q 're-executing' "$BATS_TEST_TMPDIR/debug.log" || false
         # The container process, waiting for start, is the runtime's code:
         # its exe is the binary's inode, its code is mapped from it, and no
@@ -55,6 +55,10 @@ attacker_cmd() {
         ino=$(stat -c %i "$HULL_RUNTIME")
         awk -v ino="$ino" '$5 == ino && $2 ~ /x/ { found = 1 } END { exit !found }' "/proc/$pid/maps"
         ! awk -v ino="$ino" '$5 == ino && $2 ~ /w/ { found = 1 } END { exit !found }' "/proc/$pid/maps" || false
+        # ... through the clone, a detached mount (its root, "/", is the file),
+        # not through the binary's own path, neither its exe nor any mapping.
+        [ "$(readlink "/proc/$pid/exe")" = / ]
+        ! grep -qF "$(readlink -f "$HULL_RUNTIME")" "/proc/$pid/maps" || false
         runtime start "$CID"
         runtime delete --force "$CID"
         assert_no_leftovers "$CID"

@@ -166,10 +166,14 @@ int hull_runtime_main(int argc, char **argv) {
         }
         const char *name = argv[idx];
         /* The verbs that fork processes into containers first make sure the
-         * binary they run from cannot be written from one (CVE-2019-5736). */
-        if (strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0) {
+         * binary those run from cannot be written from one (CVE-2019-5736).
+         * exec's process joins a running container's pid namespace as it is
+         * forked, so exec moves itself; the container process of create and
+         * run is alone in its new one until it is ready, and moves itself. */
+        bool creates = strcmp(name, "create") == 0 || strcmp(name, "run") == 0;
+        if (creates || strcmp(name, "exec") == 0) {
                 hull_error *err = NULL;
-                if (hull_exe_seal(cli_argv, environ, &err) < 0)
+                if ((creates ? hull_exe_seal_defer : hull_exe_seal)(cli_argv, environ, &err) < 0)
                         return cli_fail(err);
         }
         hull_context ctx = { .state_root = root, .debug = debug };

@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "exe-seal.h"
 #include "mounts.h"
 #include "namespaces.h"
 #include "process.h"
@@ -218,6 +219,13 @@ _Noreturn void hull_child_main(hull_child *a) {
         _cleanup_free_ char *exe = NULL;
 
         (void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        /* Off the runtime's binary before anything else (CVE-2019-5736): a
+         * container process must never run from a file it could write. */
+        int seal = hull_exe_seal_child();
+        if (seal < 0) {
+                hull_error_set(&err, -seal, "protect the runtime binary (CVE-2019-5736): move onto its read-only clone");
+                die(fd, err);
+        }
         /* The parent's fds that we share until execve: its end of the socket
          * (EOF must mean that it died) and the state dir, whose flock must not
          * outlive the parent's verb. */
