@@ -64,6 +64,27 @@ attacker_cmd() {
         assert_no_leftovers "$CID"
 }
 
+@test "CVE-2019-5736: a container process forked into a joined pid namespace runs from the clone from its first instant (the runtime moves before it forks, as exec does)" {
+        set_args sleep 1000
+        runtime create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1
+        pid1=$(container_pid "$CID")
+        b=$BATS_TEST_TMPDIR/bundle-b
+        mkdir "$b"
+        cp -a "$BUNDLE/rootfs" "$b/rootfs"
+        cp "$BUNDLE/config.json" "$b/config.json"
+        update_config '.linux.cgroupsPath = "/'"$CGROUP_PARENT/$CID"'-b"
+                | .linux.namespaces |= map(if .type == "pid" then {type: "pid", path: "/proc/'"$pid1"'/ns/pid"} else . end)' "$b"
+        runtime --debug --log "$BATS_TEST_TMPDIR/debug.log" create --bundle "$b" "$CID-b" </dev/null >/dev/null 2>&1
+        grep -q "moved onto the binary's read-only clone before forking into a joined pid namespace" "$BATS_TEST_TMPDIR/debug.log"
+        pid2=$(container_pid "$CID-b")
+        [ "$(readlink "/proc/$pid2/exe")" = / ]
+        ! grep -qF "$(readlink -f "$HULL_RUNTIME")" "/proc/$pid2/maps" || false
+        runtime delete --force "$CID-b"
+        runtime delete --force "$CID"
+        assert_no_leftovers "$CID-b"
+        assert_no_leftovers "$CID"
+}
+
 @test "CVE-2019-5736: the container cannot write the runtime binary through /proc/PID/exe during start (entrypoint #!/proc/self/exe, shared pid namespace)" {
         # Container A: the attacker, with its own pid namespace.
         set_args $(attacker_cmd --fifo /shared/fifo --scan-secs 8 --write-secs 8)

@@ -418,6 +418,15 @@ static int do_create(hull_context *ctx, const char *id, const hull_create_opts *
         if (spec->ns[HULL_NS_PID].path || spec->ns[HULL_NS_TIME].path || spec->has_time_offsets) {
                 /* setns into a time namespace (and back) wants a single thread. */
                 hull_netns_ahead_join(netns);
+                /* A container process forked into a pid namespace that others
+                 * are in must not run from the binary even for a moment. */
+                int r2 = spec->ns[HULL_NS_PID].path ? hull_exe_seal_now() : 0;
+                if (r2 < 0) {
+                        hull_error_set(err, -r2, "protect the runtime binary (CVE-2019-5736): move onto its read-only clone");
+                        goto fail;
+                }
+                if (r2 > 0)
+                        hull_debug("create %s: moved onto the binary's read-only clone before forking into a joined pid namespace", id);
                 own_pidns = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
                 own_timens = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
         }

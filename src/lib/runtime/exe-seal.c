@@ -451,6 +451,16 @@ int hull_exe_seal_defer(char **argv, char **envp, hull_error **err) {
         return hull_exe_seal(argv, envp, err);
 }
 
+int hull_exe_seal_now(void) {
+        if (deferred.file < 0)
+                return 0;
+        exe_move mv = deferred;
+        deferred.file = -1; /* before the move copies the data it is in */
+        int r = make_move(&mv, true);
+        close(mv.file);
+        return r < 0 ? r : 1;
+}
+
 int hull_exe_seal_child(void) {
         if (deferred.file < 0)
                 return 0;

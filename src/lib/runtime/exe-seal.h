@@ -22,6 +22,12 @@ int hull_exe_seal(char **argv, char **envp, hull_error **err);
  * has one thread and before it maps or unmaps any part of its binary. */
 int hull_exe_seal_defer(char **argv, char **envp, hull_error **err);
 
+/* The move hull_exe_seal_defer planned, made by this process now (single-
+ * threaded), for a container process that others will see as soon as it
+ * is forked: one that joins an existing pid namespace.  1 when it moved, 0
+ * when there was nothing to do, or -errno. */
+int hull_exe_seal_now(void);
+
 /* In a child forked after hull_exe_seal_defer (single-threaded): the move
  * it planned.  0 (also when there was nothing to do) or -errno. */
 int hull_exe_seal_child(void);
