@@ -61,6 +61,18 @@ all_hooks() {
         [ "$(jq -r .pid "$SHARED/createRuntime.json")" = "$(container_pid "$CID")" ]
 }
 
+@test "hooks: createRuntime and createContainer run in the directory the runtime was started in" {
+        update_config ".hooks = {
+                createRuntime: [{path: \"/bin/sh\", args: [\"sh\", \"-c\", \"pwd -P > $SHARED/cr.cwd\"]}],
+                createContainer: [{path: \"/bin/sh\", args: [\"sh\", \"-c\", \"pwd -P > $SHARED/cc.cwd\"]}]}"
+        set_args sleep 1000
+        mkdir "$BATS_TEST_TMPDIR/elsewhere"
+        (cd "$BATS_TEST_TMPDIR/elsewhere" && create_container)
+        want=$(cd "$BATS_TEST_TMPDIR/elsewhere" && pwd -P)
+        [ "$(cat "$SHARED/cr.cwd")" = "$want" ]
+        [ "$(cat "$SHARED/cc.cwd")" = "$want" ]
+}
+
 @test "hooks: createContainer runs in the container's namespaces, createRuntime in the runtime's" {
         update_config ".hooks = {
                 createRuntime: [{path: \"/bin/sh\", args: [\"sh\", \"-c\", \"readlink /proc/self/ns/mnt > $SHARED/cr.mnt; readlink /proc/self/ns/uts > $SHARED/cr.uts\"]}],

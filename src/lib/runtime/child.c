@@ -296,10 +296,17 @@ _Noreturn void hull_child_main(hull_child *a) {
         rfs.sysfs_source = a->sysfs_source;
         rfs.userdata = a;
         if (a->mount_ns_new) {
+                /* The mounts leave the working directory in the rootfs
+                 * (hull_mount_at); createContainer hooks get it back. */
+                _cleanup_close_ int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (hull_rootfs_prepare(&rfs, &err) < 0 || hull_rootfs_mount_all(&rfs, &err) < 0 ||
                     hull_rootfs_setup_dev(&rfs, &err) < 0 || hull_rootfs_make_cwd(&rfs, p->cwd, &err) < 0 ||
                     set_sysctls(s, rfs.rootfd, &err) < 0 || hull_rootfs_mask(&rfs, &err) < 0)
                         die(fd, err);
+                if (cwd >= 0 && fchdir(cwd) < 0) {
+                        hull_error_set(&err, errno, "change back to the working directory");
+                        die(fd, err);
+                }
         }
 
         if (need_cgroups(a, &err) < 0)

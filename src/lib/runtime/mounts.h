@@ -97,7 +97,8 @@ int hull_mount_opts_parse(char *const *options, hull_mount_opts *ret);
 void hull_mount_opts_done(hull_mount_opts *o);
 
 /* Mounts `source` on the already-opened target fd; used for masks too.
- * Returns an O_PATH fd of the new mount's root (reopened by path). */
+ * Returns an O_PATH fd of the new mount's root (reopened by path).  A
+ * directory target is left the working directory (see mount_on_fd). */
 int hull_mount_at(int rootfd, const char *dest, int target_fd, const char *source, const char *type,
                   unsigned long flags, const char *data, int *ret_fd);
 
