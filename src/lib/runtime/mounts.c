@@ -200,6 +200,28 @@ int hull_mount_make_idmapped_tree(const char *source, bool recursive, int userns
         return 0;
 }
 
+/* A bind mount of what the fd src names on what the fd target names, with
+ * no path looked up: a clone of src's mount (open_tree, AT_RECURSIVE with
+ * recursive) attached by move_mount.  mount(2) would need both as
+ * /proc/self/fd paths, looked up through procfs.  *ret_fd (unless NULL):
+ * the new mount.  0 or -errno (the caller then tries mount(2)). */
+static int bind_fds(int src, int target, bool recursive, int *ret_fd) {
+        int tree = sys_open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                                                  (recursive ? AT_RECURSIVE : 0));
+        if (tree < 0)
+                return -errno;
+        if (sys_move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+                int e = errno;
+                close(tree);
+                return -e;
+        }
+        if (ret_fd)
+                *ret_fd = tree;
+        else
+                close(tree);
+        return 0;
+}
+
 /* Attaches a detached tree on the target fd; *ret_fd: the new mount, reopened. */
 static int attach_tree(int rootfd, const char *dest, int target, int tree, int *ret_fd) {
         if (syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -741,9 +763,12 @@ static int mask_path(hull_rootfs *r, const char *path, hull_error **err) {
                 if (r->devnull_fd < 0)
                         return hull_error_set_raw(err, ENODEV, "linux.maskedPaths: the host has no /dev/null (char 1:3) to mask %s with",
                                                   path);
-                char src[HULL_FD_PATH_MAX];
-                hull_fd_path(r->devnull_fd, src, sizeof(src));
-                r2 = hull_mount_at(r->rootfd, path, target, src, NULL, MS_BIND, NULL, NULL);
+                r2 = bind_fds(r->devnull_fd, target, false, NULL);
+                if (r2 < 0) {
+                        char src[HULL_FD_PATH_MAX];
+                        hull_fd_path(r->devnull_fd, src, sizeof(src));
+                        r2 = hull_mount_at(r->rootfd, path, target, src, NULL, MS_BIND, NULL, NULL);
+                }
         }
         if (r2 < 0)
                 return hull_error_set(err, -r2, "linux.maskedPaths: mask %s", path);
@@ -757,10 +782,13 @@ static int readonly_path(hull_rootfs *r, const char *path, hull_error **err) {
         if (fd < 0)
                 return hull_error_set(err, -fd, "linux.readonlyPaths: open %s", path);
         _cleanup_close_ int target = fd;
-        char p[HULL_FD_PATH_MAX];
-        hull_fd_path(target, p, sizeof(p));
         int nfd = -1;
-        int r2 = hull_mount_at(r->rootfd, path, target, p, NULL, MS_BIND | MS_REC, NULL, &nfd);
+        int r2 = bind_fds(target, target, true, &nfd);
+        if (r2 < 0) {
+                char p[HULL_FD_PATH_MAX];
+                hull_fd_path(target, p, sizeof(p));
+                r2 = hull_mount_at(r->rootfd, path, target, p, NULL, MS_BIND | MS_REC, NULL, &nfd);
+        }
         if (r2 == 0) {
                 r2 = remount_bind(nfd, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
                 close(nfd);
