@@ -41,6 +41,3 @@ int hull_process_exec(const char *path, char *const *args, char *const *env, hul
 
 /* Lower-case strerror, as Go prints errno values (engines match the text). */
 const char *hull_errno_text(int errnum, char *buf, size_t size);
-
-/* The capability bounding set's last valid number on this kernel. */
-int hull_cap_last_cap(void);
