@@ -72,9 +72,11 @@ static int exec_fd(int fd, char **argv, char **envp) {
         return -errno;
 }
 
-/* A detached read-only bind mount of the binary; returns an fd or -errno. */
-static int ro_clone(void) {
-        int tree = sys_open_tree(AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+/* A detached read-only bind mount of the binary (exe: open, or -1 to go by
+ * /proc/self/exe); returns an fd or -errno. */
+static int ro_clone(int exe) {
+        int tree = exe >= 0 ? sys_open_tree(exe, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)
+                            : sys_open_tree(AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
         if (tree < 0)
                 return -errno;
         struct hull_mount_attr a = { MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, 0, 0 };
@@ -354,8 +356,7 @@ static int plan_move(int exe, int tree, exe_move *mv) {
  * then re-executes from the clone, or gives up).  Only a MAP_FIXED mmap or
  * mremap that fails for want of memory after the kernel unmapped the old
  * range could leave a hole: the process would then die, before any
- * container exists.  mv must not be in the memory it copies (the caller
- * keeps it on its stack). */
+ * container exists. */
 static int make_move(const exe_move *mv, bool populate) {
         for (int i = 0; i < mv->n; i++) {
                 const exe_map *m = &mv->maps[i];
@@ -397,7 +398,7 @@ static bool seal_needed(int *exe, int *tree) {
         *exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
         if (*exe >= 0 && fd_is_sealed(*exe))
                 return false;
-        *tree = ro_clone();
+        *tree = ro_clone(*exe);
         return true;
 }
 
@@ -454,18 +455,15 @@ int hull_exe_seal_defer(char **argv, char **envp, hull_error **err) {
 int hull_exe_seal_now(void) {
         if (deferred.file < 0)
                 return 0;
-        exe_move mv = deferred;
-        deferred.file = -1; /* before the move copies the data it is in */
-        int r = make_move(&mv, true);
-        close(mv.file);
+        int r = make_move(&deferred, true);
+        close(TAKE_FD(deferred.file));
         return r < 0 ? r : 1;
 }
 
 int hull_exe_seal_child(void) {
         if (deferred.file < 0)
                 return 0;
-        exe_move mv = deferred; /* on the stack: make_move copies the data deferred is in */
-        int r = make_move(&mv, false);
-        close(mv.file);
+        int r = make_move(&deferred, false);
+        close(TAKE_FD(deferred.file));
         return r;
 }
