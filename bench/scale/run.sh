@@ -303,4 +303,19 @@ instead of 0.1; dropped.  Without the thread (the container process makes
 the network namespace in \`clone3\`): 9.67 -> 9.96 ms in blocks; without
 moving the thread to the other CPU: 9.67 -> 9.84 (both through \`env\`, 300
 each).
+
+Measured 2026-11-30, 3000 create+start of each binary in alternating blocks
+of 10 (the order flipped each round, each round's containers deleted
+untimed; the median of the 300 paired block differences, because this VM's
+speed drifted by half within the hour): the clone's fd closed while the
+container process sets up, not at once (its unmount waits for an RCU grace
+period): 6.69 -> 6.50 ms; the container process moving onto the clone
+itself, first thing, with the runtime (which no container sees) only making
+the clone and working out the move: 6.52 -> 6.34; a mount on a directory
+target made on "." after a \`fchdir\` to it instead of on
+\`/proc/self/fd/N\` (a procfs lookup, cold in every new process): 5.72 ->
+5.47; masked files and read-only paths bound with \`open_tree\` +
+\`move_mount\` between their fds: 5.92 -> 5.82.  \`free\` made a no-op after
+\`clone3\` (fewer copy-on-write faults): no difference (-0.05 ms at the
+median, -0.005 on average); dropped.
 MD
