@@ -197,11 +197,8 @@ holder() {
         start_detached
         pid1=$(container_pid "$CID")
         b=$BATS_TEST_TMPDIR/bundle-b
-        mkdir "$b"
-        cp -a "$BUNDLE/rootfs" "$b/rootfs"
-        cp "$BUNDLE/config.json" "$b/config.json"
-        update_config '.linux.cgroupsPath = "/'"$CGROUP_PARENT/$CID"'-b"
-                | .linux.namespaces |= map(if .type == "pid" then {type: "pid", path: "/proc/'"$pid1"'/ns/pid"}
+        second_bundle "$b" "$CID-b"
+        update_config '.linux.namespaces |= map(if .type == "pid" then {type: "pid", path: "/proc/'"$pid1"'/ns/pid"}
                                            elif .type == "network" then {type: "network", path: "/proc/'"$pid1"'/ns/net"}
                                            else . end)
                 | .process.args = ["sh", "-c", "cat /proc/1/cmdline | tr \"\\\\0\" \" \""]' "$b"

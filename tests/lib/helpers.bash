@@ -83,6 +83,15 @@ setup_bundle() {
                 | .linux.cgroupsPath = "/'"$CGROUP_PARENT"'/'"$CID"'"'
 }
 
+# second_bundle DIR ID: a copy of $BUNDLE (rootfs and config) in DIR, for a
+# second container ID in its own cgroup.
+second_bundle() {
+        mkdir "$1"
+        cp -a "$BUNDLE/rootfs" "$1/rootfs"
+        cp "$BUNDLE/config.json" "$1/config.json"
+        update_config '.linux.cgroupsPath = "/'"$CGROUP_PARENT/$2"'"' "$1"
+}
+
 # update_config JQ-EXPR [BUNDLE]
 update_config() {
         local b=${2:-$BUNDLE}

@@ -69,11 +69,8 @@ attacker_cmd() {
         runtime create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1
         pid1=$(container_pid "$CID")
         b=$BATS_TEST_TMPDIR/bundle-b
-        mkdir "$b"
-        cp -a "$BUNDLE/rootfs" "$b/rootfs"
-        cp "$BUNDLE/config.json" "$b/config.json"
-        update_config '.linux.cgroupsPath = "/'"$CGROUP_PARENT/$CID"'-b"
-                | .linux.namespaces |= map(if .type == "pid" then {type: "pid", path: "/proc/'"$pid1"'/ns/pid"} else . end)' "$b"
+        second_bundle "$b" "$CID-b"
+        update_config '.linux.namespaces |= map(if .type == "pid" then {type: "pid", path: "/proc/'"$pid1"'/ns/pid"} else . end)' "$b"
         runtime --debug --log "$BATS_TEST_TMPDIR/debug.log" create --bundle "$b" "$CID-b" </dev/null >/dev/null 2>&1
         grep -q "moved onto the binary's read-only clone before forking into a joined pid namespace" "$BATS_TEST_TMPDIR/debug.log"
         pid2=$(container_pid "$CID-b")
