@@ -130,7 +130,8 @@ static bool source_is_relative_path(const char *source, const char *type, unsign
 
 /* mount(2) on the file or directory that fd names.  A directory becomes the
  * working directory and the target is ".": /proc/self/fd/N would be looked
- * up through procfs, 13.2 against 10.4 us per mount (2026-11-29).  The
+ * up through procfs, cold in every new process (create+start took 0.25 ms
+ * less with this, 2026-11-30; bench/scale/README.md).  The
  * working directory stays there: while the rootfs is made nothing resolves
  * a relative path against it (sources are absolute; the cgroup hierarchies
  * change to their directory themselves), and pivot_root changes to the
