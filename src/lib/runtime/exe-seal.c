@@ -445,25 +445,26 @@ int hull_exe_seal_defer(char **argv, char **envp, hull_error **err) {
                         hull_debug("exe seal: the container process moves onto a read-only clone of the binary, without an execve");
                         return 0;
                 }
-                deferred.file = -1;
                 close(fd);
                 hull_debug("exe seal: no move onto the read-only clone for the container process: %s", strerror(-r));
         }
         return hull_exe_seal(argv, envp, err);
 }
 
-int hull_exe_seal_now(void) {
+/* hull_exe_seal_defer's move, made by this process: 1, 0 when there is
+ * none, or -errno. */
+static int move_deferred(bool populate) {
         if (deferred.file < 0)
                 return 0;
-        int r = make_move(&deferred, true);
+        int r = make_move(&deferred, populate);
         close(TAKE_FD(deferred.file));
         return r < 0 ? r : 1;
 }
 
+int hull_exe_seal_now(void) {
+        return move_deferred(true);
+}
+
 int hull_exe_seal_child(void) {
-        if (deferred.file < 0)
-                return 0;
-        int r = make_move(&deferred, false);
-        close(TAKE_FD(deferred.file));
-        return r;
+        return move_deferred(false); /* the child maps its code as it runs it */
 }

@@ -29,7 +29,7 @@ int hull_exe_seal_defer(char **argv, char **envp, hull_error **err);
 int hull_exe_seal_now(void);
 
 /* In a child forked after hull_exe_seal_defer (single-threaded): the move
- * it planned.  0 (also when there was nothing to do) or -errno. */
+ * it planned.  1 when it moved, 0 when there was nothing to do, or -errno. */
 int hull_exe_seal_child(void);
 
 /* Closes the fds that hold the read-only clone hull_exe_seal moved this

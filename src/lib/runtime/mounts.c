@@ -134,8 +134,8 @@ static bool source_is_relative_path(const char *source, const char *type, unsign
  * less with this, 2026-11-30; bench/scale/README.md).  The
  * working directory stays there: while the rootfs is made nothing resolves
  * a relative path against it (sources are absolute; the cgroup hierarchies
- * change to their directory themselves), and pivot_root changes to the
- * rootfs. */
+ * change to their directory themselves), the container process changes
+ * back before its createContainer hooks, and pivot_root to the rootfs. */
 static int mount_on_fd(const char *source, int fd, const char *type, unsigned long flags, const char *data) {
         if (!source_is_relative_path(source, type, flags) && fchdir(fd) == 0)
                 return sys_mount(source, ".", type, flags, data) < 0 ? -errno : 0;
@@ -466,28 +466,18 @@ static int mount_cgroup(hull_rootfs *r, const hull_spec_mount *m, const hull_mou
         if (topdir < 0)
                 return hull_error_set(err, errno, "open %s", m->destination);
         /* In a cgroup namespace, each hierarchy is mounted by a name relative
-         * to the new tmpfs (the working directory meanwhile): nobody else can
-         * reach it, so no fd and no /proc/self/fd path per mount. */
-        _cleanup_close_ int cwd = -1;
-        if (r->cgroupns) {
-                cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (cwd < 0 || fchdir(topdir) < 0)
-                        return hull_error_set(err, errno, "chdir to %s", m->destination);
-        }
+         * to the new tmpfs (the working directory meanwhile, left there as
+         * by mount_on_fd): nobody else can reach it, so no fd per mount. */
+        if (r->cgroupns && fchdir(topdir) < 0)
+                return hull_error_set(err, errno, "chdir to %s", m->destination);
         r2 = mount_hierarchies(r, m, o, flags, topdir, err);
-        if (cwd >= 0 && fchdir(cwd) < 0 && r2 == 0)
-                r2 = hull_error_set(err, errno, "chdir back from %s", m->destination);
         if (r2 < 0)
                 return r2;
         if (flags & MS_RDONLY) {
                 r2 = remount_bind(top, flags | MS_RDONLY, o->clear);
-                if (r2 < 0) {
-                        /* tmpfs is not a bind mount: remount it as itself. */
-                        char p[HULL_FD_PATH_MAX];
-                        hull_fd_path(top, p, sizeof(p));
-                        if (sys_mount(NULL, p, NULL, MS_REMOUNT | flags | MS_RDONLY, "mode=755") < 0)
-                                return hull_error_set(err, errno, "remount %s read-only", m->destination);
-                }
+                /* tmpfs is not a bind mount: remount it as itself. */
+                if (r2 < 0 && (r2 = mount_on_fd(NULL, top, NULL, MS_REMOUNT | flags | MS_RDONLY, "mode=755")) < 0)
+                        return hull_error_set(err, -r2, "remount %s read-only", m->destination);
         }
         return 0;
 }
