@@ -235,11 +235,11 @@ static int attach_tree(int rootfd, const char *dest, int target, int tree, int *
 }
 
 static int set_propagation(int fd, const hull_mount_opts *o) {
-        char p[HULL_FD_PATH_MAX];
-        hull_fd_path(fd, p, sizeof(p));
-        for (size_t i = 0; i < o->n_propagation; i++)
-                if (sys_mount(NULL, p, NULL, o->propagation[i], NULL) < 0)
-                        return -errno;
+        for (size_t i = 0; i < o->n_propagation; i++) {
+                int r = mount_on_fd(NULL, fd, NULL, o->propagation[i], NULL);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 
